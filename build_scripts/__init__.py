@@ -1,0 +1,1 @@
+"""Build scripts for "The DeepSeek Shock, Checked": data snapshot → analysis → charts, tables, pages."""

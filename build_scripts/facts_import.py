@@ -1,0 +1,172 @@
+"""Curate the compiled fact files into the project's one fact format.
+
+The compiled files come in several shapes (plain fact lists, price tables, model lists, a
+timeline, configs). Each shape gets one small adapter; every output fact then has id, value,
+unit, date, source and confidence, and is checked by the same schema the build uses. Facts that
+cannot meet it (no URL, no value) are left out and listed, never patched up by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .facts import Fact
+from .paths import FACTS_DIR
+
+Record = dict[str, Any]
+
+
+def _plain(doc: Mapping[str, Any]) -> Iterator[Record]:
+    for f in doc.get("facts", []):
+        rec = dict(f)
+        if "as_of" in rec:
+            rec["date"] = rec.pop("as_of")
+        if "period" in rec:
+            rec["label"] = rec.pop("period")
+        if "claimant" in rec:
+            rec["label"] = rec.pop("claimant")
+        yield rec
+
+
+def _prices(doc: Mapping[str, Any]) -> Iterator[Record]:
+    for p in doc.get("prices", []):
+        yield {
+            "id": p["id"],
+            "label": p["model"],
+            "value": {k: p.get(k) for k in ("input_cache_hit", "input_cache_miss", "output")},
+            "unit": p["unit"],
+            "date": p["as_of"],
+            "source": p["source"],
+            "confidence": p["confidence"],
+            "note": p.get("note"),
+        }
+
+
+def _models(doc: Mapping[str, Any]) -> Iterator[Record]:
+    for m in doc.get("models", []):
+        yield {
+            "id": m["id"],
+            "label": m["name"],
+            "value": {
+                "developer": m.get("developer"),
+                "type": m.get("type"),
+                "total_params_b": m.get("total_params_B"),
+                "active_params_b": m.get("active_params_B"),
+            },
+            "unit": "billion parameters",
+            "date": m["release_date"],
+            "source": m["source"],
+            "confidence": m["confidence"],
+            "note": m.get("note"),
+        }
+
+
+def _techniques(doc: Mapping[str, Any]) -> Iterator[Record]:
+    for t in doc.get("techniques", []):
+        yield {
+            "id": t["id"],
+            "label": t["technique"],
+            "value": {"reference": t["reference"], "cited_by_deepseek": t["cited_by_deepseek"]},
+            "unit": "publication",
+            "date": t["date"],
+            "source": {"title": t["reference"], "publisher": "bibliographic record", "url": t["url"]},
+            "confidence": t["confidence"],
+            "note": t.get("note"),
+        }
+
+
+def _configs(doc: Mapping[str, Any]) -> Iterator[Record]:
+    for c in doc.get("configs", []):
+        yield {
+            "id": c["id"].lower(),
+            "label": c["model"],
+            "value": c["fields"],
+            "unit": "model config fields",
+            "date": c["as_of"],
+            "source": c["source"],
+            "confidence": c["confidence"],
+            "note": c.get("note"),
+        }
+
+
+def _gpus(doc: Mapping[str, Any]) -> Iterator[Record]:
+    skip = {"id", "name", "announced", "source", "confidence", "note"}
+    for g in doc.get("gpus", []):
+        yield {
+            "id": g["id"],
+            "label": g["name"],
+            "value": {k: v for k, v in g.items() if k not in skip},
+            "unit": "GPU specification (TFLOPS dense, GB/s, W)",
+            "date": g["announced"],
+            "source": g["source"],
+            "confidence": g["confidence"],
+            "note": g.get("note"),
+        }
+    for e in doc.get("export_controls", []):
+        yield {
+            "id": e["id"],
+            "value": e["what"],
+            "unit": "text (export-control event)",
+            "date": e["date"],
+            "source": e["source"],
+            "confidence": e["confidence"],
+            "note": e.get("note"),
+        }
+
+
+ADAPTERS: tuple[Callable[[Mapping[str, Any]], Iterator[Record]], ...] = (
+    _plain, _prices, _models, _techniques, _configs, _gpus,
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def curate_file(path: Path) -> tuple[list[Record], list[str]]:
+    """Facts from one compiled file, in the project format, and the reasons for what was left out."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    kept: list[Record] = []
+    dropped: list[str] = []
+    for adapter in ADAPTERS:
+        for rec in adapter(doc):
+            rec = {k: _clean(v) for k, v in rec.items() if v is not None}
+            try:
+                fact = Fact.model_validate(rec)
+            except ValidationError as err:
+                e = err.errors()[0]
+                dropped.append(f"{path.name}: {rec.get('id')}: {'.'.join(map(str, e['loc']))} {e['msg']}")
+                continue
+            kept.append(fact.model_dump(mode="json", exclude_none=True))
+    return kept, dropped
+
+
+def curate(src: Path, dest: Path = FACTS_DIR) -> list[str]:
+    """Write one curated YAML per compiled file; return what was left out and why."""
+    dest.mkdir(parents=True, exist_ok=True)
+    dropped_all: list[str] = []
+    for path in sorted(src.glob("*.yaml")):
+        kept, dropped = curate_file(path)
+        dropped_all += dropped
+        if not kept:
+            continue
+        header = (
+            f"# Curated from the compiled fact file {path.name} by `python -m build_scripts facts "
+            "import`.\n# Every fact: id, value, unit, date, source (title, publisher, url, locator), "
+            "confidence.\n"
+        )
+        body = yaml.safe_dump({"facts": kept}, sort_keys=False, allow_unicode=True, width=100)
+        (dest / path.name).write_text(header + body, encoding="utf-8")
+    return dropped_all

@@ -1,0 +1,1 @@
+"""The market-price snapshot: its schema, the ticker registry, import and atomic storage."""
