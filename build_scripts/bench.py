@@ -1,0 +1,42 @@
+"""Time `analyse_market` on the committed snapshot: `python -m build_scripts.bench [-n N]`.
+
+Loading the snapshot and facts is done once and not timed: the budget (2 s) is for the analysis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from .analysis.market import analyse_market
+from .facts import load_facts
+from .market.snapshot import load_prices
+from .market.tickers import load_tickers
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("-n", "--repeat", type=int, default=7, help="timed runs (default 7)")
+    ap.add_argument("--as-of", default=None, help="as-of date (default: last price date)")
+    args = ap.parse_args(argv)
+    prices, facts, tickers = load_prices(), load_facts(), load_tickers()
+    as_of = args.as_of or prices["date"].max()
+    analyse_market(prices, facts, as_of, tickers)  # warm-up: imports, caches
+    times = []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        analyse_market(prices, facts, as_of, tickers)
+        times.append(time.perf_counter() - t0)
+    n_tickers, n_rows = prices["ticker"].nunique(), len(prices)
+    print(
+        f"analyse_market: {n_tickers} tickers, {n_rows} price rows, as of {str(as_of)[:10]}, "
+        f"{args.repeat} runs"
+    )
+    print(
+        f"median {statistics.median(times):.3f} s   min {min(times):.3f} s   max {max(times):.3f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

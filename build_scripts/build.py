@@ -1,0 +1,152 @@
+"""The whole build: load and check inputs → analyse → charts and tables → page values → MkDocs.
+
+`make site` runs `python -m build_scripts site`. Each stage reports progress; the run ends with a
+summary. No stage touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import pages
+from .charts.render import render
+from .facts import load_facts
+from .market.snapshot import load_prices, wide_closes
+from .market.tickers import load_tickers
+from .paths import BUILD, LANGS, ROOT, SITE, generated_dir
+from .sections import Inputs, Products, efficiency, headline, investor, methodology, overreaction
+from .values import Values
+
+SECTIONS = (headline, efficiency, overreaction, investor, methodology)
+CONFIGS = {"en": ROOT / "mkdocs.yml", "ja": ROOT / "mkdocs.ja.yml"}
+console = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class Summary:
+    pages: int = 0
+    charts: int = 0
+    charts_drawn: int = 0
+    tables: int = 0
+    values: int = 0
+    seconds: float = 0.0
+
+
+def load_inputs(as_of: dt.date | None = None) -> Inputs:
+    facts = load_facts()
+    prices = load_prices()
+    closes = wide_closes(prices)
+    last = closes.index.max().date()
+    return Inputs(facts=facts, prices=prices, closes=closes, tickers=load_tickers(),
+                  as_of=min(as_of, last) if as_of else last)
+
+
+def analyse(inp: Inputs) -> tuple[Values, Products]:
+    values = Values(inp.facts)
+    products = Products()
+    for section in SECTIONS:
+        out = section.build(inp, values)
+        products.charts += out.charts
+        products.tables += out.tables
+    ids = [c.id for c in products.charts] + [t.id for t in products.tables]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ValueError(f"chart/table ids used twice: {sorted(dupes)}")
+    return values, products
+
+
+def write_products(inp: Inputs, values: Values, products: Products, build_dir: Path = BUILD,
+                   fresh: bool = False) -> tuple[int, int]:
+    """Charts, table CSVs, the values download and each language's page context."""
+    import csv
+    import io
+
+    drawn = 0
+    cache = build_dir / "chart-cache"
+    for lang in LANGS:
+        out = generated_dir(lang)
+        if fresh:
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+        for chart in products.charts:
+            drawn += render(chart, lang, out, cache)
+        for table in products.tables:
+            _write(out / "data" / f"{table.id}.csv", table.csv())
+        buf = io.StringIO()
+        rows = values.manifest()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        _write(out / "data" / "values.csv", buf.getvalue().encode())
+        ctx = pages.build_context(values, products.charts, products.tables, lang,
+                                  extra={"as_of": inp.as_of.isoformat()})
+        pages.write_context(ctx, pages.context_path(lang, build_dir))
+    return drawn, len(products.charts) * len(LANGS) * 2
+
+
+def _write(path: Path, data: bytes) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def source_date_epoch(inp: Inputs) -> str:
+    """A build timestamp taken from the data, so the sitemap's dates don't change day to day."""
+    return str(int(dt.datetime.combine(inp.last_date, dt.time(), dt.UTC).timestamp()))
+
+
+def mkdocs_build(site_dir: Path, epoch: str, version: str = "") -> int:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
+           "REPORT_VERSION": version, "PYTHONPATH": str(ROOT)}
+    for lang in LANGS:
+        dest = site_dir if lang == "en" else site_dir / lang
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+               "-f", str(CONFIGS[lang]), "-d", str(dest)]
+        res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        if res.returncode != 0:
+            console.print(res.stdout + res.stderr)
+            raise SystemExit(f"mkdocs build failed for '{lang}'")
+    return sum(1 for _ in site_dir.rglob("index.html"))
+
+
+def run(site_dir: Path = SITE, as_of: dt.date | None = None, fresh: bool = False,
+        data_only: bool = False) -> Summary:
+    t0 = time.perf_counter()
+    s = Summary()
+    with console.status("") as status:
+        status.update("1/4 loading and checking data …")
+        inp = load_inputs(as_of)
+        console.print(f"[green]✓[/] data: {len(inp.facts)} facts, {inp.closes.shape[1]} series, "
+                      f"as of {inp.as_of}")
+        status.update("2/4 analysing …")
+        values, products = analyse(inp)
+        console.print(f"[green]✓[/] analysis: {len(values.items)} values")
+        status.update("3/4 charts and tables …")
+        s.charts_drawn, s.charts = write_products(inp, values, products, fresh=fresh)
+        s.tables = len(products.tables)
+        s.values = len(values.items)
+        console.print(f"[green]✓[/] charts: {s.charts} SVGs ({s.charts_drawn} redrawn), "
+                      f"tables: {s.tables}")
+        if not data_only:
+            status.update("4/4 building the site (English, Japanese) …")
+            s.pages = mkdocs_build(site_dir, source_date_epoch(inp))
+            console.print(f"[green]✓[/] site: {s.pages} pages in {site_dir.name}/")
+    s.seconds = time.perf_counter() - t0
+    table = RichTable(title="Build summary")
+    for col in ("pages", "charts", "redrawn", "tables", "values", "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(str(s.pages), str(s.charts), str(s.charts_drawn), str(s.tables), str(s.values),
+                  f"{s.seconds:.1f}")
+    console.print(table)
+    return s

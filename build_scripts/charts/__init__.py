@@ -1,0 +1,1 @@
+"""Charts: one shared style and renderer; each section declares its charts as `Chart` specs."""

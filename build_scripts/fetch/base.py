@@ -1,0 +1,174 @@
+"""What every provider shares: one HTTP client with timeouts, retries and honest errors.
+
+Providers differ in URLs and payloads, not in how a request may fail. Keeping the failure
+handling here means each provider module only parses, and every error names the provider, the
+series and the HTTP status or the parse problem in the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+import pandas as pd
+
+Sleep = Callable[[float], None]
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class FetchError(Exception):
+    """A provider could not deliver usable data for one series (network, HTTP or parse)."""
+
+    def __init__(self, provider: str, series: str, detail: str, status: int | None = None) -> None:
+        self.provider, self.series, self.detail, self.status = provider, series, detail, status
+        super().__init__(f"{provider} {series}: {detail}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait for a reply and how often to ask again; tests shrink every number."""
+
+    timeout_seconds: float = 20.0
+    attempts: int = 4
+    backoff_seconds: float = 1.0
+    max_wait_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One provider's answer for one series, already in the snapshot's long format."""
+
+    provider: str
+    ticker: str
+    url: str  # the request without secrets, for the manifest
+    prices: pd.DataFrame
+    splits: Mapping[str, float] = field(default_factory=dict)  # date -> shares multiplier
+
+
+class PriceProvider(Protocol):
+    name: str
+
+    def fetch(self, ticker: str, start: dt.date, symbol: str | None = None) -> Fetched: ...
+
+
+class RateLimiter:
+    """Spaces requests at least 1/per_second apart (SEC EDGAR allows 10 per second)."""
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Sleep = time.sleep) -> None:
+        self.interval = 1.0 / per_second
+        self._clock, self._sleep = clock, sleep
+        self._next = float("-inf")
+
+    def wait(self) -> None:
+        now = self._clock()
+        if now < self._next:
+            self._sleep(self._next - now)
+            now = self._next
+        self._next = now + self.interval
+
+
+def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds asked for by a Retry-After header (delta seconds or an HTTP date), if readable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def looks_like_html(response: httpx.Response) -> bool:
+    """Blocked or moved APIs answer with a web page and status 200 (Stooq does exactly that)."""
+    ctype = response.headers.get("content-type", "").lower()
+    head = response.content[:512].lstrip().lower()
+    return "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<head", b"<body"))
+
+
+def _snippet(response: httpx.Response) -> str:
+    text = response.text.strip().replace("\n", " ")
+    return f": {text[:160]}" if text and not looks_like_html(response) else ""
+
+
+class HttpClient:
+    """GET with an identifying User-Agent, explicit timeouts and exponential backoff.
+
+    Retries 429 and 5xx (honouring Retry-After up to `max_wait_seconds`) and network errors;
+    any other 4xx fails at once, since asking again would not change the answer.
+    """
+
+    def __init__(self, provider: str, user_agent: str, policy: RetryPolicy,
+                 sleep: Sleep = time.sleep, limiter: RateLimiter | None = None) -> None:
+        self.provider, self.policy = provider, policy
+        self._sleep, self._limiter = sleep, limiter
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(policy.timeout_seconds),
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _wait(self, attempt: int, asked: float | None) -> None:
+        backoff = self.policy.backoff_seconds * 2**attempt
+        self._sleep(min(asked if asked is not None else backoff, self.policy.max_wait_seconds))
+
+    def get(self, url: str, series: str, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None) -> httpx.Response:
+        last = "no attempt made"
+        status: int | None = None
+        for attempt in range(self.policy.attempts):
+            if self._limiter:
+                self._limiter.wait()
+            try:
+                response = self._client.get(url, params=params, headers=headers)
+            except httpx.TimeoutException:
+                last, status = f"timed out after {self.policy.timeout_seconds:g} s", None
+                asked = None
+            except httpx.TransportError as err:
+                last, status = f"network error ({err.__class__.__name__}: {err})", None
+                asked = None
+            else:
+                if response.status_code < 300:
+                    return response
+                status = response.status_code
+                last = f"HTTP {status}{_snippet(response)}"
+                if status not in RETRY_STATUSES:
+                    raise FetchError(self.provider, series, last, status)
+                asked = retry_after_seconds(response.headers.get("retry-after"))
+            if attempt + 1 < self.policy.attempts:
+                self._wait(attempt, asked)
+        raise FetchError(self.provider, series,
+                         f"{last} (gave up after {self.policy.attempts} attempts)", status)
+
+    def get_json(self, url: str, series: str, params: Mapping[str, Any] | None = None,
+                 headers: Mapping[str, str] | None = None) -> Any:
+        """The decoded JSON body; an HTML page, an empty or a truncated body is a FetchError."""
+        response = self.get(url, series, params, headers)
+        if looks_like_html(response):
+            raise FetchError(self.provider, series,
+                             f"HTML page instead of JSON (HTTP {response.status_code}); "
+                             "the API may be blocked, moved or asking for a login", response.status_code)
+        if not response.content.strip():
+            raise FetchError(self.provider, series,
+                             f"empty body (HTTP {response.status_code})", response.status_code)
+        try:
+            return json.loads(response.content)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise FetchError(self.provider, series,
+                             f"parse failure: truncated or invalid JSON ({err})",
+                             response.status_code) from None

@@ -1,0 +1,117 @@
+"""Page rendering: Markdown pages are Jinja2 templates filled with the build's values.
+
+The build writes one context file per language (values as HTML spans, chart and table snippets).
+The MkDocs hook renders each page from it with `StrictUndefined`, so a page that names a value the
+build did not produce fails the build instead of printing a blank.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .charts.render import Chart
+from .paths import BUILD, GENERATED
+from .tables import Table
+from .values import Values
+
+WORDS = {
+    "download": {"en": "Download data (CSV)", "ja": "データをダウンロード（CSV）"},
+}
+
+
+def context_path(lang: str, build_dir: Path = BUILD) -> Path:
+    return build_dir / "context" / f"{lang}.json"
+
+
+def chart_snippet(chart: Chart, lang: str) -> str:
+    alt = chart.alt[lang].replace("[", "(").replace("]", ")").replace("\n", " ")
+    base = f"{{root}}{GENERATED}"
+    return (
+        f'<figure class="chart" id="chart-{chart.id}" markdown>\n'
+        f"![{alt}]({base}/charts/{chart.id}-light.svg#only-light){{ loading=lazy }}\n"
+        f"![{alt}]({base}/charts/{chart.id}-dark.svg#only-dark){{ loading=lazy }}\n"
+        f"<figcaption markdown>**{chart.title[lang]}** {chart.source[lang]} "
+        f"[{WORDS['download'][lang]}]({base}/data/{chart.id}.csv){{ .download }}</figcaption>\n"
+        f"</figure>\n"
+    )
+
+
+def table_snippet(table: Table, lang: str) -> str:
+    base = f"{{root}}{GENERATED}"
+    cls = "data-table sortable" if table.sortable else "data-table"
+    return (
+        f'<div class="{cls}" id="table-{table.id}" data-ref="table:{table.id}" markdown>\n\n'
+        f"{table.markdown(lang)}\n\n"
+        f"</div>\n"
+        f"<p class=\"table-caption\"><strong>{table.caption[lang]}</strong> "
+        f"<a class=\"download\" href=\"{base}/data/{table.id}.csv\">{WORDS['download'][lang]}</a></p>\n"
+    )
+
+
+def build_context(values: Values, charts: list[Chart], tables: list[Table], lang: str,
+                  extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "v": {name: val.html(lang) for name, val in sorted(values.items.items())},
+        "raw": {name: val.text(lang) for name, val in sorted(values.items.items())},
+        "charts": {c.id: chart_snippet(c, lang) for c in charts},
+        "tables": {t.id: table_snippet(t, lang) for t in tables},
+        **extra,
+    }
+
+
+def write_context(ctx: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(ctx, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != data:
+        path.write_text(data, encoding="utf-8")
+
+
+@cache
+def _load(path: Path, mtime: float) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_context(lang: str, build_dir: Path = BUILD) -> dict[str, Any]:
+    path = context_path(lang, build_dir)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path.name}: no page values yet; run `make site` (or `python -m build_scripts data`) first"
+        )
+    return _load(path, path.stat().st_mtime)
+
+
+class PageError(Exception):
+    pass
+
+
+def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
+    """Fill one page. `depth` is how many folders deep the page is, to reach generated files."""
+    root = "../" * depth
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
+                             keep_trailing_newline=True)
+
+    def lookup(kind: str, key: str) -> Markup:
+        try:
+            return Markup(ctx[kind][key].replace("{root}", root))
+        except KeyError:
+            raise PageError(f"{page}: unknown {kind[:-1]} '{key}'") from None
+
+    names = {k: Markup(v) for k, v in ctx["v"].items()}
+    try:
+        return env.from_string(markdown).render(
+            v=names, raw=ctx["raw"], lang=ctx["lang"],
+            chart=lambda key: lookup("charts", key),
+            table=lambda key: lookup("tables", key),
+            **{k: v for k, v in ctx.items() if k not in {"v", "raw", "charts", "tables", "lang"}},
+        )
+    except jinja2.UndefinedError as err:
+        raise PageError(f"{page}: {err.message} (every value must come from the build)") from None
+    except jinja2.TemplateSyntaxError as err:
+        raise PageError(f"{page}: line {err.lineno}: {err.message}") from None

@@ -1,0 +1,129 @@
+"""Named values that pages may print, each tied to the fact or computation it came from.
+
+A page never types a number: it names a value (`{{ v.nvda_day0_return }}`), and the value knows
+its source (`fact:<id>` or `metric:<name>`), its kind (dollars, percent, date …) and how to read
+in each language. The rendered number carries its reference in a `data-ref` attribute, so a
+test can walk a page and prove every figure is traceable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import fmt
+from .facts import Fact
+
+Kind = Literal[
+    "usd", "pct", "pct_signed", "number", "int", "count", "sci", "multiple", "date", "text"
+]
+
+
+@dataclass(frozen=True)
+class Value:
+    name: str
+    value: Any
+    kind: Kind
+    ref: str
+    decimals: int | None = None
+    inputs: tuple[str, ...] = ()
+    formula: str = ""
+
+    def text(self, lang: str) -> str:
+        v, d = self.value, self.decimals
+        match self.kind:
+            case "usd":
+                return fmt.usd(v, lang, d)
+            case "pct":
+                return fmt.pct(v, 1 if d is None else d, lang)
+            case "pct_signed":
+                return fmt.pct(v, 1 if d is None else d, lang, signed=True)
+            case "number":
+                return fmt.number(v, 1 if d is None else d, lang)
+            case "int":
+                return fmt.number(v, 0, lang)
+            case "count":
+                return fmt.count(v, lang, d)
+            case "sci":
+                return fmt.sci(v, lang, 1 if d is None else d)
+            case "multiple":
+                return fmt.multiple(v, lang, 1 if d is None else d)
+            case "date":
+                return fmt.date(v, lang)
+            case "text":
+                return str(v)
+        raise ValueError(f"unknown kind {self.kind}")
+
+    def html(self, lang: str) -> str:
+        return (
+            f'<span class="v" data-ref="{html.escape(self.ref)}">'
+            f"{html.escape(self.text(lang))}</span>"
+        )
+
+
+@dataclass
+class Values:
+    """The registry of printable values for one build; names are unique."""
+
+    facts: dict[str, Fact]
+    items: dict[str, Value] = field(default_factory=dict)
+
+    def _add(self, val: Value) -> Value:
+        if val.name in self.items:
+            raise ValueError(f"value '{val.name}' defined twice")
+        self.items[val.name] = val
+        return val
+
+    def fact(
+        self,
+        fact_id: str,
+        kind: Kind,
+        *,
+        name: str | None = None,
+        scale: float = 1.0,
+        key: str | None = None,
+        decimals: int | None = None,
+    ) -> Value:
+        """A value read straight from a fact (optionally one key of a dict value, rescaled)."""
+        f = self.facts[fact_id]
+        raw = f.value[key] if key is not None else f.value
+        value = raw * scale if isinstance(raw, int | float) else raw
+        return self._add(Value(name or fact_id.replace("-", "_").replace(".", "_"), value, kind,
+                               f"fact:{fact_id}", decimals, (fact_id,)))
+
+    def fact_date(self, fact_id: str, *, name: str | None = None) -> Value:
+        f = self.facts[fact_id]
+        return self._add(Value(name or f"{fact_id}_date", f.day, "date", f"fact:{fact_id}",
+                               inputs=(fact_id,)))
+
+    def metric(
+        self,
+        name: str,
+        value: Any,
+        kind: Kind,
+        *,
+        inputs: tuple[str, ...] = (),
+        formula: str = "",
+        decimals: int | None = None,
+    ) -> Value:
+        """A value computed by the build from the snapshot and/or facts."""
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return self._add(Value(name, value, kind, f"metric:{name}", decimals, inputs, formula))
+
+    def manifest(self) -> list[dict[str, Any]]:
+        """Every value with its source and formula, for the methodology page and the download."""
+        rows = []
+        for name in sorted(self.items):
+            v = self.items[name]
+            rows.append({
+                "name": name,
+                "ref": v.ref,
+                "value": v.value.isoformat() if isinstance(v.value, dt.date) else v.value,
+                "kind": v.kind,
+                "inputs": ";".join(v.inputs),
+                "formula": v.formula,
+            })
+        return rows
