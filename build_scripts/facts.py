@@ -45,6 +45,13 @@ class Fact(BaseModel):
     label: str | None = None
     note: str | None = None
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v: Any) -> Any:
+        if v is None or v == "":
+            raise ValueError("a fact needs a value")
+        return v
+
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: Any) -> str:

@@ -9,7 +9,7 @@ from mkdocs.exceptions import PluginError
 from build_scripts.pages import PageError, load_context, render
 
 
-def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201 - MkDocs hook API
+def on_page_markdown(markdown, page, config, files):
     # Links in Markdown are relative to the source file, so depth counts its folders.
     depth = len(PurePosixPath(page.file.src_uri).parts) - 1
     try:

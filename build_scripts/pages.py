@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .charts.render import Chart
-from .paths import BUILD, GENERATED
+from .paths import BUILD, DOCS, GENERATED
 from .tables import Table
 from .values import Values
 
@@ -94,8 +94,11 @@ class PageError(Exception):
 def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
     """Fill one page. `depth` is how many folders deep the page is, to reach generated files."""
     root = "../" * depth
+    # Shared page pieces (for example each section's methods) live outside the MkDocs docs
+    # folders, in docs/partials/<lang>/, and are pulled in with {% include "name.md" %}.
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True,
+                             loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]))
 
     def lookup(kind: str, key: str) -> Markup:
         try:
@@ -113,5 +116,7 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
         )
     except jinja2.UndefinedError as err:
         raise PageError(f"{page}: {err.message} (every value must come from the build)") from None
+    except jinja2.TemplateNotFound as err:
+        raise PageError(f"{page}: no partial '{err.name}' in docs/partials/{ctx['lang']}/") from None
     except jinja2.TemplateSyntaxError as err:
         raise PageError(f"{page}: line {err.lineno}: {err.message}") from None

@@ -115,7 +115,7 @@ def forward_returns(
                     "fwd_pct": (float(s.loc[exit_day]) / float(s.loc[d]) - 1) * 100,
                 }
             )
-    return pd.DataFrame(rows, index=range(len(dates)))
+    return pd.DataFrame(rows, index=range(len(dates)), columns=["exit_date", "fwd_pct", "status"])
 
 
 def rule_entries(s: pd.Series, rule: DipRule, start: pd.Timestamp) -> pd.DataFrame:

@@ -139,6 +139,11 @@ def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.Dat
     if isinstance(e, str):
         return {"status": NO_DATA, "reason": e}, pd.DataFrame()
     lo, hi = e - spec.gap_days - spec.estimation_days + 1, e - spec.gap_days
+    if hi < 1:
+        return {
+            "status": NO_DATA,
+            "reason": "no estimation window before the event",
+        }, pd.DataFrame()
     rv, mv = r.to_numpy(dtype=float), m.to_numpy(dtype=float)
     fit = market_model(rv[max(lo, 0) : hi + 1], mv[max(lo, 0) : hi + 1])
     row: dict = {
@@ -172,11 +177,16 @@ def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.Dat
         if not np.isfinite(car):
             notes.append(f"[{a},+{b}] missing returns")
     status = OK if np.isfinite(row["ar_day0_pct"]) else NO_DATA
-    row.update(status=status, reason="; ".join(notes) if status == OK else "no day-0 return")
+    row.update(
+        status=status,
+        reason="; ".join(notes)
+        if status == OK
+        else f"no day-0 return (close missing on {r.index[e].date()} or the session before)",
+    )
     p0, p1 = spec.path_days
     k = np.arange(p0, p1 + 1)
     pos = e + k
-    inside = pos < len(ar)
+    inside = (pos >= 0) & (pos < len(ar))
     path_ar = np.full(len(k), np.nan)
     path_ar[inside] = ar[pos[inside]]
     dates = np.full(len(k), np.datetime64("NaT"), dtype="datetime64[ns]")

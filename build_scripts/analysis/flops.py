@@ -23,8 +23,12 @@ TFLOPS = 1e12
 RUNS = (
     ("v3", "v3_training_flops_6nd", "v3_gpu_hours_pretraining", "h800_sxm"),
     ("llama31_405b", "llama31_405b_training_flops_6nd", "llama31_405b_gpu_hours", "h100_sxm"),
-    ("llama4_maverick", "llama4_maverick_training_flops_6nd", "llama4_maverick_gpu_hours",
-     "h100_sxm"),
+    (
+        "llama4_maverick",
+        "llama4_maverick_training_flops_6nd",
+        "llama4_maverick_gpu_hours",
+        "h100_sxm",
+    ),
 )
 
 

@@ -123,7 +123,9 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     seen = visible(facts, as_of)
     rows = []
 
-    def add(item: str, low: float, high: float, inputs: tuple[str, ...], conf: str, basis: str):
+    def add(
+        item: str, low: float, high: float, inputs: tuple[str, ...], conf: str, basis: str
+    ) -> None:
         rows.append(
             {
                 "item": item,
@@ -136,23 +138,45 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
         )
 
     run = cost["v3_cost_usd_computed_total"]
-    add("V3 final training run", run.value, run.value, (run.name,), run.confidence,
-        "rental-equivalent: H800 GPU-hours x assumed $/GPU-hour")
+    add(
+        "V3 final training run",
+        run.value,
+        run.value,
+        (run.name,),
+        run.confidence,
+        "rental-equivalent: H800 GPU-hours x assumed $/GPU-hour",
+    )
     if "v3_plus_r1_rl_cost_usd" in cost:
         m = cost["v3_plus_r1_rl_cost_usd"]
-        add("V3 run + R1 RL", m.value, m.value, (m.name,), m.confidence,
-            "rental-equivalent; R1 part from press reports of the Nature supplement")
+        add(
+            "V3 run + R1 RL",
+            m.value,
+            m.value,
+            (m.name,),
+            m.confidence,
+            "rental-equivalent; R1 part from press reports of the Nature supplement",
+        )
     floor, capex = seen.get("semianalysis_hardware_spend"), seen.get("semianalysis_server_capex")
     if floor is not None and capex is not None:
-        add("DeepSeek hardware outlay (estimate)", float(floor.value) * 1e6,
-            float(capex.value) * 1e9, (floor.id, capex.id),
+        add(
+            "DeepSeek hardware outlay (estimate)",
+            float(floor.value) * 1e6,
+            float(capex.value) * 1e9,
+            (floor.id, capex.id),
             weakest((floor.confidence, capex.confidence)),
-            "low: stated floor on hardware spend; high: server capex estimate")
+            "low: stated floor on hardware spend; high: server capex estimate",
+        )
     opex = seen.get("semianalysis_operating_cost")
     if capex is not None and opex is not None:
         total = float(capex.value) * 1e9 + float(opex.value) * 1e6
-        add("hardware + operating cost, ~4 years (estimate)", total, total,
-            (capex.id, opex.id), weakest((capex.confidence, opex.confidence)),
-            "our sum of two SemiAnalysis estimates")
-    return pd.DataFrame(rows, columns=["item", "low_usd", "high_usd", "basis", "inputs",
-                                       "confidence"])
+        add(
+            "hardware + operating cost, ~4 years (estimate)",
+            total,
+            total,
+            (capex.id, opex.id),
+            weakest((capex.confidence, opex.confidence)),
+            "our sum of two SemiAnalysis estimates",
+        )
+    return pd.DataFrame(
+        rows, columns=["item", "low_usd", "high_usd", "basis", "inputs", "confidence"]
+    )

@@ -66,34 +66,67 @@ def llama_405b_shape(text: str) -> dict[str, int]:
     if m is None:
         raise DataError(FACTS_LOCATION, f"fact '{LLAMA_ARCH}'", "no parsable 405B layout")
     dim, layers, heads, kv = (int(g) for g in m.groups())
-    return {"dim": dim, "n_layers": layers, "n_heads": heads, "n_kv_heads": kv,
-            "head_dim": dim // heads}
+    return {
+        "dim": dim,
+        "n_layers": layers,
+        "n_heads": heads,
+        "n_kv_heads": kv,
+        "head_dim": dim // heads,
+    }
 
 
 def _deepseek_rows(name: str, cfg: Mapping[str, Any], fid: str) -> list[KvRow]:
     d_h, layers = cfg["qk_nope_head_dim"], cfg["n_layers"]
     return [
-        KvRow(name, "MLA", mla_elements(cfg["kv_lora_rank"], cfg["qk_rope_head_dim"]), layers,
-              d_h, (fid, "kv_cache_per_token_mla")),
-        KvRow(f"{name} shape as MHA", "MHA", mha_elements(cfg["n_heads"], d_h), layers, d_h,
-              (fid, "kv_cache_per_token_mha")),
-        KvRow(f"{name} shape as MQA", "MQA", mqa_elements(d_h), layers, d_h,
-              (fid, "kv_cache_per_token_mqa")),
+        KvRow(
+            name,
+            "MLA",
+            mla_elements(cfg["kv_lora_rank"], cfg["qk_rope_head_dim"]),
+            layers,
+            d_h,
+            (fid, "kv_cache_per_token_mla"),
+        ),
+        KvRow(
+            f"{name} shape as MHA",
+            "MHA",
+            mha_elements(cfg["n_heads"], d_h),
+            layers,
+            d_h,
+            (fid, "kv_cache_per_token_mha"),
+        ),
+        KvRow(
+            f"{name} shape as MQA",
+            "MQA",
+            mqa_elements(d_h),
+            layers,
+            d_h,
+            (fid, "kv_cache_per_token_mqa"),
+        ),
     ]
 
 
 def kv_rows(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[KvRow]:
     """V3 and V2 (MLA, and their shapes as MHA/MQA) and Llama 3.1 405B (GQA)."""
     led = Ledger(facts, as_of)
-    rows = _deepseek_rows("DeepSeek-V3", mapping(led.fact("deepseek_v3_config_671b")),
-                          "deepseek_v3_config_671b")
+    rows = _deepseek_rows(
+        "DeepSeek-V3", mapping(led.fact("deepseek_v3_config_671b")), "deepseek_v3_config_671b"
+    )
     if led.has("deepseek_v2_config_236b"):
-        rows += _deepseek_rows("DeepSeek-V2", mapping(led.fact("deepseek_v2_config_236b")),
-                               "deepseek_v2_config_236b")
+        rows += _deepseek_rows(
+            "DeepSeek-V2", mapping(led.fact("deepseek_v2_config_236b")), "deepseek_v2_config_236b"
+        )
     if led.has(LLAMA_ARCH):
         s = llama_405b_shape(str(led.fact(LLAMA_ARCH).value))
-        rows.append(KvRow("Llama 3.1 405B", "GQA", gqa_elements(s["n_kv_heads"], s["head_dim"]),
-                          s["n_layers"], s["head_dim"], (LLAMA_ARCH, "kv_cache_per_token_gqa")))
+        rows.append(
+            KvRow(
+                "Llama 3.1 405B",
+                "GQA",
+                gqa_elements(s["n_kv_heads"], s["head_dim"]),
+                s["n_layers"],
+                s["head_dim"],
+                (LLAMA_ARCH, "kv_cache_per_token_gqa"),
+            )
+        )
     return rows
 
 
@@ -140,33 +173,90 @@ def kv_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[
         if (key, "MLA") not in by:
             continue
         mla, mha = by[(key, "MLA")], by[(f"{key} shape as MHA", "MHA")]
-        a = led.add(f"{name}_mla_kv_elements_per_token", mla.per_layer * mla.layers, "elements",
-                    "(d_c + d_h^R) x layers", *mla.inputs)
-        b = led.add(f"{name}_mha_kv_elements_per_token", mha.per_layer * mha.layers, "elements",
-                    "2 x n_h x d_h x layers (same shape, standard MHA)", *mha.inputs)
-        led.add(f"{name}_mha_to_mla_kv_x", b.value / a.value, "x",
-                "MHA elements / MLA elements", b.name, a.name)
+        a = led.add(
+            f"{name}_mla_kv_elements_per_token",
+            mla.per_layer * mla.layers,
+            "elements",
+            "(d_c + d_h^R) x layers",
+            *mla.inputs,
+        )
+        b = led.add(
+            f"{name}_mha_kv_elements_per_token",
+            mha.per_layer * mha.layers,
+            "elements",
+            "2 x n_h x d_h x layers (same shape, standard MHA)",
+            *mha.inputs,
+        )
+        led.add(
+            f"{name}_mha_to_mla_kv_x",
+            b.value / a.value,
+            "x",
+            "MHA elements / MLA elements",
+            b.name,
+            a.name,
+        )
         if name == "v3":
-            led.add("v3_mla_kv_bytes_per_token_bf16", a.value * BF16_BYTES, "bytes",
-                    "MLA elements x 2 bytes (BF16)", a.name)
-            led.add("v3_mla_share_of_mha_pct", 100 * a.value / b.value, "percent",
-                    "MLA elements / MHA elements x 100", a.name, b.name)
-            led.add("v3_mla_equivalent_gqa_groups", equivalent_gqa_groups(mla.per_layer,
-                    mla.head_dim), "GQA groups", "(d_c + d_h^R) / (2 x d_h)", *mla.inputs)
+            led.add(
+                "v3_mla_kv_bytes_per_token_bf16",
+                a.value * BF16_BYTES,
+                "bytes",
+                "MLA elements x 2 bytes (BF16)",
+                a.name,
+            )
+            led.add(
+                "v3_mla_share_of_mha_pct",
+                100 * a.value / b.value,
+                "percent",
+                "MLA elements / MHA elements x 100",
+                a.name,
+                b.name,
+            )
+            led.add(
+                "v3_mla_equivalent_gqa_groups",
+                equivalent_gqa_groups(mla.per_layer, mla.head_dim),
+                "GQA groups",
+                "(d_c + d_h^R) / (2 x d_h)",
+                *mla.inputs,
+            )
             cfg = mapping(led.fact("deepseek_v3_config_671b"))
-            led.add("v3_mla_latent_in_head_dims", cfg["kv_lora_rank"] / mla.head_dim, "x d_h",
-                    "d_c / d_h (V2 paper: 4)", *mla.inputs)
-            led.add("v3_mla_rope_in_head_dims", cfg["qk_rope_head_dim"] / mla.head_dim, "x d_h",
-                    "d_h^R / d_h (V2 paper: 1/2)", *mla.inputs)
-            led.add("v3_mla_cache_in_head_dims", mla.per_layer / mla.head_dim, "x d_h",
-                    "(d_c + d_h^R) / d_h (V2 paper: 9/2 = 2 x 2.25)", *mla.inputs)
+            led.add(
+                "v3_mla_latent_in_head_dims",
+                cfg["kv_lora_rank"] / mla.head_dim,
+                "x d_h",
+                "d_c / d_h (V2 paper: 4)",
+                *mla.inputs,
+            )
+            led.add(
+                "v3_mla_rope_in_head_dims",
+                cfg["qk_rope_head_dim"] / mla.head_dim,
+                "x d_h",
+                "d_h^R / d_h (V2 paper: 1/2)",
+                *mla.inputs,
+            )
+            led.add(
+                "v3_mla_cache_in_head_dims",
+                mla.per_layer / mla.head_dim,
+                "x d_h",
+                "(d_c + d_h^R) / d_h (V2 paper: 9/2 = 2 x 2.25)",
+                *mla.inputs,
+            )
     gqa = by.get(("Llama 3.1 405B", "GQA"))
     if gqa is not None:
-        g = led.add("llama31_405b_kv_elements_per_token", gqa.per_layer * gqa.layers, "elements",
-                    "2 x n_g x d_h x layers", *gqa.inputs)
-        led.add("llama31_405b_to_v3_mla_kv_x", g.value / led.value("v3_mla_kv_elements_per_token"),
-                "x", "Llama 3.1 405B GQA elements / V3 MLA elements", g.name,
-                "v3_mla_kv_elements_per_token")
+        g = led.add(
+            "llama31_405b_kv_elements_per_token",
+            gqa.per_layer * gqa.layers,
+            "elements",
+            "2 x n_g x d_h x layers",
+            *gqa.inputs,
+        )
+        led.add(
+            "llama31_405b_to_v3_mla_kv_x",
+            g.value / led.value("v3_mla_kv_elements_per_token"),
+            "x",
+            "Llama 3.1 405B GQA elements / V3 MLA elements",
+            g.name,
+            "v3_mla_kv_elements_per_token",
+        )
     return led.result()
 
 
@@ -194,7 +284,9 @@ def kv_claim_context(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
         baseline=f.unit,
         caveat=f.note or "",
         v2_mla_vs_same_shape_mha_reduction_pct=100 * (1 - v2_mla.value / v2_mha.value),
-        v3_mla_vs_llama405b_gqa_reduction_pct=None if llama is None else 100 * (1 - 1 / llama.value),
+        v3_mla_vs_llama405b_gqa_reduction_pct=None
+        if llama is None
+        else 100 * (1 - 1 / llama.value),
         inputs=(f.id, v2_mla.name, v2_mha.name) + (() if llama is None else (llama.name,)),
     )
 

@@ -146,4 +146,6 @@ def metrics_frame(metrics: Iterable[Metric]) -> pd.DataFrame:
         }
         for m in metrics
     ]
-    return pd.DataFrame(rows, columns=["metric", "value", "unit", "formula", "inputs", "confidence"])
+    return pd.DataFrame(
+        rows, columns=["metric", "value", "unit", "formula", "inputs", "confidence"]
+    )

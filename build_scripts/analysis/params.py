@@ -236,11 +236,23 @@ def moe_models_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
                 "active_params_b": active,
                 "active_share_pct": 100 * active / total,
                 "date": f.date,
+                "day": f.day,
                 "confidence": f.confidence,
                 "note": f.note or "",
             }
         )
-    cols = ["model", "fact_id", "developer", "type", "total_params_b", "active_params_b",
-            "active_share_pct", "date", "confidence", "note"]
+    cols = [
+        "model",
+        "fact_id",
+        "developer",
+        "type",
+        "total_params_b",
+        "active_params_b",
+        "active_share_pct",
+        "date",
+        "day",
+        "confidence",
+        "note",
+    ]
     df = pd.DataFrame(rows, columns=cols)
-    return df.sort_values(["date", "model"], ignore_index=True)
+    return df.sort_values(["day", "model"], ignore_index=True)

@@ -144,7 +144,8 @@ def recovery_row(s: pd.Series, ref_date: pd.Timestamp, as_of: pd.Timestamp) -> d
             "recovery_date": pd.NaT,
             "trading_days": np.nan,
             "calendar_days": np.nan,
-            "reason": f"still below the {ref_date.date()} close as of {after.index[-1].date()}",
+            "reason": f"still below the {ref_date.date()} close as of {after.index[-1].date()}"
+            + (" (the series ends there)" if (as_of - after.index[-1]).days > 7 else ""),
         }
     d = after.index[above[0]]
     return {

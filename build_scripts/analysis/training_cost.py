@@ -74,7 +74,7 @@ def training_cost_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = Non
         "v3_famous_figure_usd",
         total.value,
         "USD",
-        "one training run of the V3 base model (all three stages) at an assumed $2/H800-hour rental",
+        "one training run of the V3 base model (all three stages) at the assumed rental price",
         total.name,
     )
     led.add(

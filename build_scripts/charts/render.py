@@ -32,7 +32,7 @@ class Chart:
     title: dict[str, str]
     alt: dict[str, str]
     source: dict[str, str]
-    size: tuple[float, float] = (7.2, 4.2)
+    size: tuple[float, float] = (6.0, 3.8)
     extra: dict[str, str] = field(default_factory=dict)
 
     def csv(self) -> bytes:

@@ -16,8 +16,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
 JA_FONT = "IPAexGothic"
 EN_FONT = "DejaVu Sans"
@@ -70,9 +70,9 @@ def rc(lang: str, palette: Palette, salt: str) -> dict[str, object]:
     return {
         "font.family": "sans-serif",
         "font.sans-serif": fonts,
-        "font.size": 10.5,
-        "axes.titlesize": 12,
-        "axes.labelsize": 10.5,
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.labelsize": 10,
         "axes.edgecolor": palette.grid,
         "axes.labelcolor": palette.text,
         "axes.facecolor": "none",

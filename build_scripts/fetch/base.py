@@ -60,8 +60,12 @@ class PriceProvider(Protocol):
 class RateLimiter:
     """Spaces requests at least 1/per_second apart (SEC EDGAR allows 10 per second)."""
 
-    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Sleep = time.sleep) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
         self.interval = 1.0 / per_second
         self._clock, self._sleep = clock, sleep
         self._next = float("-inf")
@@ -110,8 +114,14 @@ class HttpClient:
     any other 4xx fails at once, since asking again would not change the answer.
     """
 
-    def __init__(self, provider: str, user_agent: str, policy: RetryPolicy,
-                 sleep: Sleep = time.sleep, limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        provider: str,
+        user_agent: str,
+        policy: RetryPolicy,
+        sleep: Sleep = time.sleep,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.provider, self.policy = provider, policy
         self._sleep, self._limiter = sleep, limiter
         self._client = httpx.Client(
@@ -127,8 +137,13 @@ class HttpClient:
         backoff = self.policy.backoff_seconds * 2**attempt
         self._sleep(min(asked if asked is not None else backoff, self.policy.max_wait_seconds))
 
-    def get(self, url: str, series: str, params: Mapping[str, Any] | None = None,
-            headers: Mapping[str, str] | None = None) -> httpx.Response:
+    def get(
+        self,
+        url: str,
+        series: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         last = "no attempt made"
         status: int | None = None
         for attempt in range(self.policy.attempts):
@@ -152,23 +167,40 @@ class HttpClient:
                 asked = retry_after_seconds(response.headers.get("retry-after"))
             if attempt + 1 < self.policy.attempts:
                 self._wait(attempt, asked)
-        raise FetchError(self.provider, series,
-                         f"{last} (gave up after {self.policy.attempts} attempts)", status)
+        raise FetchError(
+            self.provider, series, f"{last} (gave up after {self.policy.attempts} attempts)", status
+        )
 
-    def get_json(self, url: str, series: str, params: Mapping[str, Any] | None = None,
-                 headers: Mapping[str, str] | None = None) -> Any:
+    def get_json(
+        self,
+        url: str,
+        series: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
         """The decoded JSON body; an HTML page, an empty or a truncated body is a FetchError."""
         response = self.get(url, series, params, headers)
         if looks_like_html(response):
-            raise FetchError(self.provider, series,
-                             f"HTML page instead of JSON (HTTP {response.status_code}); "
-                             "the API may be blocked, moved or asking for a login", response.status_code)
+            raise FetchError(
+                self.provider,
+                series,
+                f"HTML page instead of JSON (HTTP {response.status_code}); "
+                "the API may be blocked, moved or asking for a login",
+                response.status_code,
+            )
         if not response.content.strip():
-            raise FetchError(self.provider, series,
-                             f"empty body (HTTP {response.status_code})", response.status_code)
+            raise FetchError(
+                self.provider,
+                series,
+                f"empty body (HTTP {response.status_code})",
+                response.status_code,
+            )
         try:
             return json.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise FetchError(self.provider, series,
-                             f"parse failure: truncated or invalid JSON ({err})",
-                             response.status_code) from None
+            raise FetchError(
+                self.provider,
+                series,
+                f"parse failure: truncated or invalid JSON ({err})",
+                response.status_code,
+            ) from None

@@ -23,6 +23,7 @@ PUBLISHER = "U.S. Securities and Exchange Commission (EDGAR)"
 SHARES_CONCEPT = "EntityCommonStockSharesOutstanding"
 QUARTER_DAYS = range(80, 101)
 YEAR_DAYS = range(350, 380)
+REPORT_LAG_DAYS = 75
 
 
 def _day(value: Any) -> dt.date:
@@ -43,7 +44,9 @@ def _checked(entry: dict[str, Any], where: str) -> dict[str, Any]:
     if missing:
         raise FetchError(NAME, SERIES, f"parse failure: {where} entry lacks '{missing[0]}'")
     if not isinstance(entry["val"], int | float) or isinstance(entry["val"], bool):
-        raise FetchError(NAME, SERIES, f"parse failure: {where} value {entry['val']!r} is not a number")
+        raise FetchError(
+            NAME, SERIES, f"parse failure: {where} value {entry['val']!r} is not a number"
+        )
     return entry
 
 
@@ -58,20 +61,29 @@ def _source(cfg: EdgarSettings, entry: dict[str, Any], locator: str) -> dict[str
 
 
 def _original(entries: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """One entry per period: the first filing that reported it (later ones repeat it)."""
+    """One entry per period, from the filing made for that period.
+
+    Later filings repeat a period as a comparative, labelled with their own fiscal year and
+    quarter; keeping only filings made within `REPORT_LAG_DAYS` of the period end keeps the
+    labels right (a 10-Q is due 40 days after the quarter, a 10-K 60 days after the year).
+    """
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for e in sorted(entries, key=lambda e: (str(e["filed"]), str(e["accn"]))):
+    timely = (e for e in entries if 0 < (_day(e["filed"]) - _day(e["end"])).days <= REPORT_LAG_DAYS)
+    for e in sorted(timely, key=lambda e: (str(e["filed"]), str(e["accn"]))):
         out.setdefault((str(e["start"]), str(e["end"])), e)
     return out
 
 
 def shares_fact(doc: Any, cfg: EdgarSettings) -> dict[str, Any]:
     """Shares outstanding on the cover page whose as-of date is nearest `cfg.shares_near`."""
-    entries = [_checked(e, f"dei:{SHARES_CONCEPT}")
-               for e in _entries(doc, "dei", SHARES_CONCEPT, "shares")]
+    entries = [
+        _checked(e, f"dei:{SHARES_CONCEPT}") for e in _entries(doc, "dei", SHARES_CONCEPT, "shares")
+    ]
     if not entries:
         raise FetchError(NAME, SERIES, f"parse failure: missing field facts.dei.{SHARES_CONCEPT}")
-    best = min(entries, key=lambda e: (abs((_day(e["end"]) - cfg.shares_near).days), str(e["filed"])))
+    best = min(
+        entries, key=lambda e: (abs((_day(e["end"]) - cfg.shares_near).days), str(e["filed"]))
+    )
     tk = cfg.ticker.lower()
     return {
         "id": f"edgar.{tk}.shares_outstanding",
@@ -81,12 +93,13 @@ def shares_fact(doc: Any, cfg: EdgarSettings) -> dict[str, Any]:
         "source": _source(cfg, best, f"cover page, dei:{SHARES_CONCEPT} as of {best['end']}"),
         "confidence": "primary",
         "label": f"{cfg.ticker} shares outstanding as of {best['end']} "
-                 f"(the cover date nearest {cfg.shares_near.isoformat()})",
+        f"(the cover date nearest {cfg.shares_near.isoformat()})",
     }
 
 
-def _revenue_fact(cfg: EdgarSettings, concept: str, e: dict[str, Any], fy: Any, q: int,
-                  note: str | None = None) -> dict[str, Any]:
+def _revenue_fact(
+    cfg: EdgarSettings, concept: str, e: dict[str, Any], fy: Any, q: int, note: str | None = None
+) -> dict[str, Any]:
     fact = {
         "id": f"edgar.{cfg.ticker.lower()}.revenue.fy{fy}.q{q}",
         "value": int(e["val"]),
@@ -104,13 +117,20 @@ def _revenue_fact(cfg: EdgarSettings, concept: str, e: dict[str, Any], fy: Any, 
 def revenue_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
     """Quarterly revenue; Q4 (absent from 10-Ks as a quarter) is the year minus Q1 to Q3."""
     for concept in cfg.revenue_concepts:
-        entries = [_checked(e, f"us-gaap:{concept}") for e in _entries(doc, "us-gaap", concept, "USD")
-                   if e.get("start")]
+        entries = [
+            _checked(e, f"us-gaap:{concept}")
+            for e in _entries(doc, "us-gaap", concept, "USD")
+            if e.get("start")
+        ]
         if entries:
             break
     else:
-        raise FetchError(NAME, SERIES, "parse failure: no revenue concept found "
-                         f"(looked for {', '.join(cfg.revenue_concepts)})")
+        raise FetchError(
+            NAME,
+            SERIES,
+            "parse failure: no revenue concept found "
+            f"(looked for {', '.join(cfg.revenue_concepts)})",
+        )
     periods = _original(entries)
     length = {k: (_day(k[1]) - _day(k[0])).days for k in periods}
     quarters = sorted((k for k in periods if length[k] in QUARTER_DAYS), key=lambda k: k[1])
@@ -125,11 +145,22 @@ def revenue_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
         inside = [q for q in quarters if q[0] >= k[0] and q[1] <= k[1]]
         if len(inside) != 3 or str(year.get("form", "")).upper() not in {"10-K", "10-K/A"}:
             continue
-        q4 = dict(year, start=str(_day(max(q[1] for q in inside)) + dt.timedelta(days=1)),
-                  val=int(year["val"]) - sum(int(periods[q]["val"]) for q in inside))
-        facts.append(_revenue_fact(cfg, concept, q4, year.get("fy"), 4,
-                                   note=f"Derived: fiscal-year total {int(year['val'])} "
-                                        f"({k[0]} to {k[1]}) minus Q1 to Q3 from the 10-Qs."))
+        q4 = dict(
+            year,
+            start=str(_day(max(q[1] for q in inside)) + dt.timedelta(days=1)),
+            val=int(year["val"]) - sum(int(periods[q]["val"]) for q in inside),
+        )
+        facts.append(
+            _revenue_fact(
+                cfg,
+                concept,
+                q4,
+                year.get("fy"),
+                4,
+                note=f"Derived: fiscal-year total {int(year['val'])} "
+                f"({k[0]} to {k[1]}) minus Q1 to Q3 from the 10-Qs.",
+            )
+        )
     if not facts:
         raise FetchError(NAME, SERIES, f"parse failure: us-gaap:{concept} has no quarterly values")
     return sorted(facts, key=lambda f: f["id"])
@@ -144,11 +175,11 @@ def derive_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
     return records
 
 
-def facts_yaml(records: list[dict[str, Any]], source_url: str) -> bytes:
-    """The facts file's text: stable order and no timestamp, so an unchanged fetch changes no byte."""
+def facts_yaml(records: list[dict[str, Any]], cik: int) -> bytes:
+    """The file text: stable order and no timestamp, so an unchanged fetch changes no byte."""
     header = (
         "# Written by `python -m build_scripts refresh` from SEC EDGAR XBRL company facts\n"
-        f"# ({source_url}). Do not edit by hand: the next refresh compares against this file.\n"
+        f"# (companyfacts, CIK{cik:010d}). Do not edit by hand: the refresh compares against it.\n"
     )
     body = yaml.safe_dump({"facts": records}, sort_keys=False, allow_unicode=True, width=100)
     return (header + body).encode("utf-8")

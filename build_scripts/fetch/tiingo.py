@@ -14,11 +14,16 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from .base import FetchError, Fetched, HttpClient
+from .base import Fetched, FetchError, HttpClient
 
 NAME = "tiingo"
-KEY_FIELDS = {"open": "adjOpen", "high": "adjHigh", "low": "adjLow", "close": "adjClose",
-              "volume": "adjVolume"}
+KEY_FIELDS = {
+    "open": "adjOpen",
+    "high": "adjHigh",
+    "low": "adjLow",
+    "close": "adjClose",
+    "volume": "adjVolume",
+}
 
 
 def parse_prices(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -26,13 +31,18 @@ def parse_prices(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]
     if isinstance(doc, dict) and "detail" in doc:
         raise FetchError(NAME, ticker, f"API error: {doc['detail']}")
     if not isinstance(doc, list):
-        raise FetchError(NAME, ticker, f"parse failure: expected a JSON list, got {type(doc).__name__}")
+        raise FetchError(
+            NAME, ticker, f"parse failure: expected a JSON list, got {type(doc).__name__}"
+        )
     if not doc:
         raise FetchError(NAME, ticker, "no rows: the price list is empty")
     rows, splits = [], {}
     for i, rec in enumerate(doc):
-        missing = [f for f in ("date", *KEY_FIELDS.values(), "splitFactor")
-                   if not isinstance(rec, dict) or f not in rec]
+        missing = [
+            f
+            for f in ("date", *KEY_FIELDS.values(), "splitFactor")
+            if not isinstance(rec, dict) or f not in rec
+        ]
         if missing:
             raise FetchError(NAME, ticker, f"parse failure: row {i} lacks field '{missing[0]}'")
         day = str(rec["date"])[:10]

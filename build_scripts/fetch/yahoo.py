@@ -16,7 +16,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from .base import FetchError, Fetched, HttpClient
+from .base import Fetched, FetchError, HttpClient
 
 NAME = "yahoo"
 
@@ -38,7 +38,9 @@ def _field(obj: Any, key: str | int, where: str, ticker: str) -> Any:
 def _numbers(values: Any, n: int, where: str, ticker: str) -> np.ndarray:
     if not isinstance(values, list) or len(values) != n:
         got = len(values) if isinstance(values, list) else type(values).__name__
-        raise FetchError(NAME, ticker, f"parse failure: {where} has {got} values for {n} timestamps")
+        raise FetchError(
+            NAME, ticker, f"parse failure: {where} has {got} values for {n} timestamps"
+        )
     return pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(dtype=float)
 
 
@@ -61,34 +63,46 @@ def parse_chart(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
     tz = (result.get("meta") or {}).get("exchangeTimezoneName") or "UTC"
     ind = _field(result, "indicators", "chart.result[0].indicators", ticker)
     q = _field(_field(ind, "quote", "indicators.quote", ticker), 0, "indicators.quote[0]", ticker)
-    adj_block = _field(_field(ind, "adjclose", "indicators.adjclose", ticker), 0,
-                       "indicators.adjclose[0]", ticker)
+    adj_block = _field(
+        _field(ind, "adjclose", "indicators.adjclose", ticker), 0, "indicators.adjclose[0]", ticker
+    )
     n = len(stamps)
-    raw = {k: _numbers(_field(q, k, f"indicators.quote[0].{k}", ticker), n,
-                       f"indicators.quote[0].{k}", ticker)
-           for k in ("open", "high", "low", "close", "volume")}
-    adj = _numbers(_field(adj_block, "adjclose", "indicators.adjclose[0].adjclose", ticker), n,
-                   "indicators.adjclose[0].adjclose", ticker)
+    raw = {
+        k: _numbers(
+            _field(q, k, f"indicators.quote[0].{k}", ticker), n, f"indicators.quote[0].{k}", ticker
+        )
+        for k in ("open", "high", "low", "close", "volume")
+    }
+    adj = _numbers(
+        _field(adj_block, "adjclose", "indicators.adjclose[0].adjclose", ticker),
+        n,
+        "indicators.adjclose[0].adjclose",
+        ticker,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = adj / raw["close"]
-    df = pd.DataFrame({
-        "date": _local_dates(stamps, tz),
-        "ticker": ticker,
-        "open": raw["open"] * ratio,
-        "high": raw["high"] * ratio,
-        "low": raw["low"] * ratio,
-        "close": adj,
-        "adj_close": np.nan,
-        "volume": raw["volume"],
-        "source_id": NAME,
-    })
+    df = pd.DataFrame(
+        {
+            "date": _local_dates(stamps, tz),
+            "ticker": ticker,
+            "open": raw["open"] * ratio,
+            "high": raw["high"] * ratio,
+            "low": raw["low"] * ratio,
+            "close": adj,
+            "adj_close": np.nan,
+            "volume": raw["volume"],
+            "source_id": NAME,
+        }
+    )
     splits: dict[str, float] = {}
     for event in ((result.get("events") or {}).get("splits") or {}).values():
         try:
             day = _local_dates([int(event["date"])], tz)[0]
             splits[day] = float(event["numerator"]) / float(event["denominator"])
         except (KeyError, TypeError, ValueError, ZeroDivisionError):
-            raise FetchError(NAME, ticker, f"parse failure: unreadable split event {event!r}") from None
+            raise FetchError(
+                NAME, ticker, f"parse failure: unreadable split event {event!r}"
+            ) from None
     return df, splits
 
 
@@ -97,14 +111,20 @@ class Yahoo:
 
     name = NAME
 
-    def __init__(self, base_url: str, client: HttpClient,
-                 now: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(
+        self, base_url: str, client: HttpClient, now: Callable[[], dt.datetime] = _now
+    ) -> None:
         self.base_url, self.client, self._now = base_url.rstrip("/"), client, now
 
     def fetch(self, ticker: str, start: dt.date, symbol: str | None = None) -> Fetched:
         url = f"{self.base_url}/v8/finance/chart/{quote(symbol or ticker, safe='')}"
         period1 = int(dt.datetime.combine(start, dt.time(), dt.UTC).timestamp())
-        params = {"period1": period1, "period2": int(self._now().timestamp()), "interval": "1d",
-                  "events": "div|split", "includeAdjustedClose": "true"}
+        params = {
+            "period1": period1,
+            "period2": int(self._now().timestamp()),
+            "interval": "1d",
+            "events": "div|split",
+            "includeAdjustedClose": "true",
+        }
         prices, splits = parse_chart(self.client.get_json(url, ticker, params), ticker)
         return Fetched(NAME, ticker, f"{url}?interval=1d&period1={period1}", prices, splits)

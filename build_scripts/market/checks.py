@@ -47,8 +47,11 @@ def drop_unclosed(df: pd.DataFrame, code: str, now: dt.datetime) -> tuple[pd.Dat
     """Drop a bar for a session that has not closed yet (a live intraday row)."""
     cal = calendar(code)
     today = now.date().isoformat()
-    late = [d for d in df["date"].unique() if d >= today and cal.is_session(d)
-            and cal.session_close(d) > pd.Timestamp(now)]
+    late = [
+        d
+        for d in df["date"].unique()
+        if d >= today and cal.is_session(d) and cal.session_close(d) > pd.Timestamp(now)
+    ]
     return df[~df["date"].isin(late)].reset_index(drop=True), len(late)
 
 
@@ -67,19 +70,26 @@ def known_moves(entries: Iterable[Any]) -> set[tuple[str, str]]:
     return {(e.ticker, e.date.isoformat()) for e in entries}
 
 
-def check_jumps(df: pd.DataFrame, code: str, limit_pct: float, allowed: set[tuple[str, str]],
-                series: str) -> None:
+def check_jumps(
+    df: pd.DataFrame, code: str, limit_pct: float, allowed: set[tuple[str, str]], series: str
+) -> None:
     """A one-session move beyond the limit is an unapplied split unless it is a known event."""
     days = sessions(code, df["date"].min(), df["date"].max())
     pos = df["date"].map({d: i for i, d in enumerate(days)})
     moves = df["close"].pct_change() * 100
     adjacent = pos.diff() == 1
     big = df[adjacent & (moves.abs() > limit_pct)]
-    bad = [f"{r.date} {moves[i]:+.1f}%" for i, r in big.iterrows()
-           if (str(r.ticker), str(r.date)) not in allowed]
+    bad = [
+        f"{r.date} {moves[i]:+.1f}%"
+        for i, r in big.iterrows()
+        if (str(r.ticker), str(r.date)) not in allowed
+    ]
     if bad:
-        raise CheckError(series, f"one-day move over {limit_pct:g}% with no known split or event: "
-                         f"{_few(bad)} (list real events under known_moves in sources.yaml)")
+        raise CheckError(
+            series,
+            f"one-day move over {limit_pct:g}% with no known split or event: "
+            f"{_few(bad)} (list real events under known_moves in sources.yaml)",
+        )
 
 
 def stale_sessions(last_date: str, code: str, now: dt.datetime) -> int:
@@ -103,8 +113,13 @@ class History:
     detail: dict[str, tuple[float, float]] = field(default_factory=dict)  # date -> (old, new)
 
 
-def compare_history(committed: pd.DataFrame, fetched: pd.DataFrame, start: str,
-                    series: str, tolerance: float = REVISION_TOLERANCE) -> History:
+def compare_history(
+    committed: pd.DataFrame,
+    fetched: pd.DataFrame,
+    start: str,
+    series: str,
+    tolerance: float = REVISION_TOLERANCE,
+) -> History:
     """Refuse a shrinking series; find overlapping closes that moved beyond the tolerance.
 
     Adjusted prices are restated whenever a dividend or split lands, so the committed closes are
@@ -112,18 +127,26 @@ def compare_history(committed: pd.DataFrame, fetched: pd.DataFrame, start: str,
     """
     old_last, new_last = committed["date"].max(), fetched["date"].max()
     if new_last < old_last:
-        raise CheckError(series, f"shrunk: provider's last date {new_last} is before the "
-                         f"committed last date {old_last}")
+        raise CheckError(
+            series,
+            f"shrunk: provider's last date {new_last} is before the committed last date {old_last}",
+        )
     window = committed[committed["date"] >= start]
     if len(fetched) < len(window):
-        raise CheckError(series, f"shrunk: provider returned {len(fetched)} rows since {start}, "
-                         f"the committed file has {len(window)}")
+        raise CheckError(
+            series,
+            f"shrunk: provider returned {len(fetched)} rows since {start}, "
+            f"the committed file has {len(window)}",
+        )
     old = committed.set_index("date")["close"]
     new = fetched.set_index("date")["close"]
     both = old.index.intersection(new.index).sort_values()
     if both.empty:
-        raise CheckError(series, "no date overlaps the committed file, so the adjustment basis "
-                         "cannot be checked (set an earlier start in sources.yaml)")
+        raise CheckError(
+            series,
+            "no date overlaps the committed file, so the adjustment basis "
+            "cannot be checked (set an earlier start in sources.yaml)",
+        )
     last = both[-1]
     same = round(float(new[last]), 4) == round(float(old[last]), 4)
     factor = 1.0 if same else float(new[last]) / float(old[last])

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
-from ..paths import MANIFEST, PRICES_DIR, ROOT
+from ..paths import MANIFEST, MARKET_DIR, PRICES_DIR, ROOT
 from .schema import COLUMNS, validate_prices
 from .store import csv_bytes, json_bytes, replace_files, sha256_bytes, sha256_file
 from .tickers import slug
@@ -43,10 +43,12 @@ def read_price_csv(path: Path) -> pd.DataFrame:
         raise DataError(rel(path), "file", "the file is empty") from None
 
 
-def series_entry(df: pd.DataFrame, data: bytes, file: Path, origin: dict[str, Any]) -> dict[str, Any]:
+def series_entry(df: pd.DataFrame, data: bytes, file: Path, origin: dict[str, Any],
+                 base: Path = MARKET_DIR) -> dict[str, Any]:
+    """A manifest entry; `file` is stored relative to the manifest's folder (`base`)."""
     return {
         **origin,
-        "file": rel(file),
+        "file": file.resolve().relative_to(base.resolve()).as_posix(),
         "rows": len(df),
         "first_date": str(df["date"].min()),
         "last_date": str(df["date"].max()),
@@ -77,7 +79,8 @@ def import_compiled(
     origin = {**COMPILED_ORIGIN, "origin_file": source.name, "retrieved_at": compiled_on.isoformat()}
     manifest = {
         "snapshot": "market prices, daily",
-        "series": {t: series_entry(part, data, path, origin) for t, (path, part, data) in series.items()},
+        "series": {t: series_entry(part, data, path, origin, manifest_path.parent)
+                   for t, (path, part, data) in series.items()},
     }
     files = {path: data for path, _, data in series.values()}
     files[manifest_path] = json_bytes(manifest)
@@ -96,16 +99,16 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, Any]:
 def load_prices(manifest_path: Path = MANIFEST) -> pd.DataFrame:
     """All series as one long table (date as datetime64), each file checked against the manifest."""
     manifest = load_manifest(manifest_path)
-    root = manifest_path.resolve().parent.parent.parent
     frames = []
     for ticker, entry in sorted(manifest["series"].items()):
-        path = root / entry["file"]
+        path = manifest_path.parent / entry["file"]
+        name = rel(path)
         if not path.exists():
-            raise DataError(entry["file"], "file", f"listed in the manifest for {ticker} but missing")
+            raise DataError(name, "file", f"listed in the manifest for {ticker} but missing")
         if sha256_file(path) != entry["sha256"]:
-            raise DataError(entry["file"], "file", "sha256 differs from data/market/manifest.json "
+            raise DataError(name, "file", "sha256 differs from the manifest "
                             "(edited by hand? re-import or refresh instead)")
-        frames.append(validate_prices(read_price_csv(path), entry["file"]))
+        frames.append(validate_prices(read_price_csv(path), name))
     df = pd.concat(frames, ignore_index=True)
     df["date"] = pd.to_datetime(df["date"])
     return df

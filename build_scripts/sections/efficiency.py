@@ -78,7 +78,7 @@ def build(inp: Inputs, values: Values) -> Products:
         },
         source=both("Sources: model cards, papers and official READMEs (see the table).",
                     "出典：各モデルのモデルカード、論文、公式README（表を参照）。"),
-        size=(7.2, 5.2),
+        size=(6.0, 5.0),
     )
     table = Table(
         id="models-params-table",

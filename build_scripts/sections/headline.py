@@ -78,7 +78,7 @@ def build(inp: Inputs, values: Values) -> Products:
         },
         source=both("Source: DeepSeek-V3 Technical Report, Table 1; our arithmetic.",
                     "出典：DeepSeek-V3テクニカルレポート 表1、当サイトで計算。"),
-        size=(7.2, 2.8),
+        size=(6.0, 2.6),
     )
     table = Table(
         id="v3-training-cost-table",

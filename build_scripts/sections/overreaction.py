@@ -47,7 +47,7 @@ def _draw_moves(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
     ax.grid(axis="y", visible=False)
     seen = [g for g in GROUP_ORDER if g in set(d["group"])]
     handles = [ax.bar(0, 0, color=colours[g], label=GROUP_NAMES[g][lang]) for g in seen]
-    ax.legend(handles=handles, loc="lower left", fontsize=9)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, fontsize=9)
 
 
 def _draw_path(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
@@ -111,7 +111,7 @@ def build(inp: Inputs, values: Values) -> Products:
             },
             source=both("Source: daily prices in this project's snapshot (adjusted closes).",
                         "出典：当プロジェクトの日次価格スナップショット（調整後終値）。"),
-            size=(7.2, 7.6),
+            size=(6.0, 7.4),
         ),
         Chart(
             id="nvda-around-event",

@@ -1,0 +1,65 @@
+"""Page values: undefined names fail the build; every number on a page traces to a value."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from build_scripts import pages
+from build_scripts.paths import DOCS
+
+CTX = {"lang": "en", "v": {"x": '<span class="v" data-ref="metric:x">1%</span>'}, "raw": {},
+       "charts": {}, "tables": {}}
+
+
+def test_a_known_value_renders_with_its_reference() -> None:
+    out = pages.render("Fell {{ v.x }} that day.", CTX, 0, "t.md")
+    assert out == 'Fell <span class="v" data-ref="metric:x">1%</span> that day.'
+
+
+def test_an_undefined_value_fails_naming_the_page() -> None:
+    with pytest.raises(pages.PageError, match=r"t.md: .*'nope'"):
+        pages.render("Fell {{ v.nope }}.", CTX, 0, "t.md")
+
+
+def test_an_unknown_chart_fails_naming_the_page() -> None:
+    with pytest.raises(pages.PageError, match=r"t\.md: unknown chart 'nope'"):
+        pages.render('{{ chart("nope") }}', CTX, 0, "t.md")
+
+
+# Words that contain digits but are names, not figures.
+NAMES = re.compile(
+    r"DeepSeek-V\d(\.\d)?|DeepSeek-R\d|(?<![A-Za-z])[RV]\d(?!\d)|FP\d+|BF16|H\d{3}|A\d{3}|B\d{3}|"
+    r"S&P\s?500|Nasdaq-100|ナスダック100|S&P500|Llama \d(\.\d)?|GPT-\d\w*|Qwen\d|Mixtral \dx\d+B|"
+    r"Global \d+|\b\dx\d+B\b|o\d(-mini)?|\^?N225|9984\.T|Claude \d\.\d|gpt-oss-\d+b|Grok-\d|"
+    r"SMCI|GOOGL|QQQ|SOXX|SMH|\bC\d\.\d\b|IPAex|v\d\.\d|Top-\d"
+)
+
+
+def prose_numbers(html: str) -> list[str]:
+    """Digits left in a page's main text once traced values, tables, charts and code are removed."""
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.select_one("article")
+    assert article is not None
+    for el in article.select("[data-ref], table, figure, code, pre, .headerlink, svg, script"):
+        el.decompose()
+    text = NAMES.sub(" ", article.get_text(" "))
+    return [m.group(0) for m in re.finditer(r".{0,12}\d[\d,.]*.{0,6}", text)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_number_in_the_prose_traces_to_a_value(built_site: Path, lang: str) -> None:
+    allowed = {"100", "1", "12", "10"}  # method constants: "= 100" rebasing, horizon words
+    root = built_site if lang == "en" else built_site / "ja"
+    bad = {}
+    for md in sorted((DOCS / lang).glob("*.md")):
+        html_file = root / ("index.html" if md.stem == "index" else f"{md.stem}/index.html")
+        found = [n for n in prose_numbers(html_file.read_text(encoding="utf-8"))
+                 if not set(re.findall(r"\d+", n)) <= allowed]
+        if found:
+            bad[md.stem] = found
+    assert not bad, bad
