@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -43,8 +44,13 @@ class Summary:
 
 
 def load_inputs(as_of: dt.date | None = None) -> Inputs:
+    """Everything the analysis may see. An edition's `as_of` hides later prices and facts here,
+    once, so no section can leak what was not yet known."""
     facts = load_facts()
     prices = load_prices()
+    if as_of is not None:
+        facts = {k: f for k, f in facts.items() if f.day <= as_of}
+        prices = prices[prices["date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
     closes = wide_closes(prices)
     last = closes.index.max().date()
     return Inputs(facts=facts, prices=prices, closes=closes, tickers=load_tickers(),
@@ -108,7 +114,7 @@ def source_date_epoch(inp: Inputs) -> str:
 
 def mkdocs_build(site_dir: Path, epoch: str, version: str = "") -> int:
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
-           "REPORT_VERSION": version, "PYTHONPATH": str(ROOT)}
+           "REPORT_VERSION": version, "PYTHONPATH": str(ROOT), "VERSION_PROVIDER": "none"}
     for lang in LANGS:
         dest = site_dir if lang == "en" else site_dir / lang
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         b.add_argument("--as-of", type=_date, default=None, help="build an edition as of this date")
         b.add_argument("--fresh", action="store_true", help="redraw every chart (ignore the cache)")
 
+    dep = sub.add_parser("deploy", help="publish editions with mike (see data/editions.yaml)",
+                         add_help=False)
+    dep.add_argument("rest", nargs=argparse.REMAINDER)
+
     ref = sub.add_parser("refresh", help="fetch new prices from the providers (network)",
                          add_help=False)
     ref.add_argument("rest", nargs=argparse.REMAINDER)
@@ -75,6 +79,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         build.run(site_dir=args.site_dir or SITE, as_of=args.as_of, fresh=args.fresh,
                   data_only=args.cmd == "data")
         return 0
+    if args.cmd == "deploy":
+        from . import deploy
+
+        return deploy.main(args.rest)
     if args.cmd == "refresh":
         from . import refresh
 

@@ -1,0 +1,145 @@
+"""The built site in a real headless Chromium: language switching, search, schemes, phones, privacy."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from build_scripts.shots import CHROMIUM_ARGS, serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.fail("Chromium is required for browser tests (Debian: apt-get install chromium)")
+    with playwright.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve(built_site) as url:
+        yield url
+
+
+def open_page(browser, url: str, **ctx):  # noqa: ANN001, ANN201 - Playwright objects
+    context = browser.new_context(**ctx)
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return context, page, errors, requests
+
+
+def switch_language(page, lang: str) -> None:  # noqa: ANN001
+    page.hover(".md-header__option .md-select")
+    page.click(f"a.md-select__link[hreflang={lang}]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_language_switch_keeps_the_page(browser, site_url: str) -> None:  # noqa: ANN001
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/overreaction/")
+    switch_language(page, "ja")
+    assert page.url == f"{site_url}/ja/overreaction/"
+    assert page.get_attribute("html", "lang") == "ja"
+    assert page.inner_text("h1") == "過剰反応"
+    switch_language(page, "en")
+    assert page.url == f"{site_url}/overreaction/"
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", ["", "headline/", "efficiency/", "overreaction/", "investor/",
+                                  "methodology/", "ja/", "ja/investor/"])
+def test_pages_load_nothing_from_other_hosts_and_log_no_errors(browser, site_url: str, path: str) -> None:  # noqa: ANN001
+    ctx, page, errors, requests = open_page(browser, f"{site_url}/{path}")
+    page.mouse.wheel(0, 20000)  # pull in lazy images
+    page.wait_for_load_state("networkidle")
+    foreign = [r for r in requests if not r.startswith(site_url) and not r.startswith("data:")]
+    assert not foreign, foreign
+    assert not errors, errors
+    ctx.close()
+
+
+def test_japanese_search_finds_japanese_words(browser, site_url: str) -> None:  # noqa: ANN001
+    ctx, page, _, _ = open_page(browser, f"{site_url}/ja/")
+    page.click("input[data-md-component=search-query]")
+    page.fill("input[data-md-component=search-query]", "買い場")
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    assert hrefs and all("/ja/" in h for h in hrefs), hrefs
+    ctx.close()
+
+
+def test_dark_scheme_shows_the_dark_charts(browser, site_url: str) -> None:  # noqa: ANN001
+    ctx, page, _, _ = open_page(browser, f"{site_url}/overreaction/", color_scheme="dark")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert page.is_visible("img[src*='day0-moves-dark.svg']")
+    assert not page.is_visible("img[src*='day0-moves-light.svg']")
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", ["", "overreaction/", "ja/methodology/"])
+def test_phone_width_has_no_sideways_scroll(browser, site_url: str, path: str) -> None:  # noqa: ANN001
+    ctx, page, _, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide at a 390px viewport"
+    ctx.close()
+
+
+def test_sortable_table_sorts_numerically(browser, site_url: str) -> None:  # noqa: ANN001
+    ctx, page, _, _ = open_page(browser, f"{site_url}/overreaction/")
+    table = page.locator(".data-table.sortable table").first
+    header = table.locator("thead th").last
+    header.click()
+    header.click()  # descending
+    cells = table.locator("tbody tr td:last-child").all_inner_texts()
+    values = [float(c.replace("\u2212", "-").replace("%", "").replace("+", "")) for c in cells]
+    assert values == sorted(values, reverse=True)
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def mike_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from build_scripts.deploy import deploy
+
+    repo = tmp_path_factory.mktemp("mike-repo")
+    for args in (["init", "-q"], ["config", "user.email", "ci@example.org"], ["config", "user.name", "CI"],
+                 ["commit", "-q", "--allow-empty", "-m", "init"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    deploy("ed1", None, "Edition one", ["latest"], set_default="latest", repo=repo)
+    out = tmp_path_factory.mktemp("gh-pages")
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(out, filter="data")
+    with serve(out) as url:
+        yield url
+
+
+def test_language_switch_keeps_page_and_edition_under_mike(browser, mike_site: str) -> None:  # noqa: ANN001
+    ctx, page, errors, _ = open_page(browser, f"{mike_site}/ed1/efficiency/")
+    assert page.locator(".md-version").count() == 1, "version selector missing"
+    switch_language(page, "ja")
+    assert page.url == f"{mike_site}/ja/ed1/efficiency/"
+    assert page.get_attribute("html", "lang") == "ja"
+    switch_language(page, "en")
+    assert page.url == f"{mike_site}/ed1/efficiency/"
+    assert not errors, errors
+    ctx.close()
