@@ -14,7 +14,21 @@ def _date(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
 
 
+# Commands with their own option parsers: everything after the name is handed over unchanged.
+PASS_THROUGH = {"refresh": "refresh", "deploy": "deploy"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASS_THROUGH:
+        import importlib
+
+        module = importlib.import_module(f".{PASS_THROUGH[argv[0]]}", __package__)
+        try:
+            return module.run(argv[1:]) if argv[0] == "refresh" else module.main(argv[1:])
+        except DataError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
     p = argparse.ArgumentParser(prog="python -m build_scripts", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
 
@@ -38,13 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         b.add_argument("--as-of", type=_date, default=None, help="build an edition as of this date")
         b.add_argument("--fresh", action="store_true", help="redraw every chart (ignore the cache)")
 
-    dep = sub.add_parser("deploy", help="publish editions with mike (see data/editions.yaml)",
-                         add_help=False)
-    dep.add_argument("rest", nargs=argparse.REMAINDER)
-
-    ref = sub.add_parser("refresh", help="fetch new prices from the providers (network)",
-                         add_help=False)
-    ref.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("deploy", help="publish editions with mike (see data/editions.yaml)", add_help=False)
+    sub.add_parser("refresh", help="fetch new prices from the providers (network)", add_help=False)
 
     args = p.parse_args(argv)
     try:
@@ -79,12 +88,4 @@ def _dispatch(args: argparse.Namespace) -> int:
         build.run(site_dir=args.site_dir or SITE, as_of=args.as_of, fresh=args.fresh,
                   data_only=args.cmd == "data")
         return 0
-    if args.cmd == "deploy":
-        from . import deploy
-
-        return deploy.main(args.rest)
-    if args.cmd == "refresh":
-        from . import refresh
-
-        return refresh.run(args.rest)
     return 1

@@ -34,6 +34,7 @@ from .market.tickers import load_tickers, slug
 from .paths import DATA
 
 FAILED, REVISED, UPDATED, UNCHANGED, HELD = "failed", "revised", "updated", "unchanged", "held"
+FACTS_NAME = "EDGAR"
 DESCRIPTIONS = {
     "yahoo": "Yahoo Finance chart API, adjusted close (personal and research use)",
     "tiingo": "Tiingo end-of-day API, adjusted prices",
@@ -107,9 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fetch(
-    ctx: Context, prov: PriceProvider, s: SeriesSettings, code: str
-) -> tuple[Fetched, pd.DataFrame, list[str]]:
+def _fetch(ctx: Context, prov: PriceProvider, s: SeriesSettings, code: str) -> tuple[Fetched, pd.DataFrame, list[str]]:
     """One provider's data for a series, typed and checked on its own (no history yet)."""
     fetched = prov.fetch(s.ticker, s.start, s.symbol(prov.name))
     label = f"{prov.name} {s.ticker}"
@@ -188,19 +187,13 @@ def refresh_series(ctx: Context, s: SeriesSettings, providers: dict[str, PricePr
             )
             return out
         if history.factor != 1.0:
-            out.notes.append(
-                f"history rescaled x{history.factor:.6f} to the provider's current adjustment basis"
-            )
+            out.notes.append(f"history rescaled x{history.factor:.6f} to the provider's current adjustment basis")
     merged, out.new_rows = merge_history(committed, prices, history, fetched.splits)
     data = csv_bytes(merged[COLUMNS])
     out.last_date = str(merged["date"].max())
     out.stale = checks.stale_sessions(out.last_date, info.calendar, ctx.now)
     old_entry = ctx.manifest.get("series", {}).get(s.ticker) or {}
-    if (
-        old_entry.get("sha256") == sha256_bytes(data)
-        and path.exists()
-        and path.read_bytes() == data
-    ):
+    if old_entry.get("sha256") == sha256_bytes(data) and path.exists() and path.read_bytes() == data:
         out.status = UNCHANGED
         return out
     origin = {
@@ -210,10 +203,7 @@ def refresh_series(ctx: Context, s: SeriesSettings, providers: dict[str, PricePr
         "description": f"{DESCRIPTIONS.get(fetched.provider, fetched.provider)}, merged "
         "with the committed history; each row's source_id names its origin",
     }
-    out.entry = {
-        **series_entry(merged, data, path, origin),
-        "file": old_entry.get("file") or ctx.rel(path),
-    }
+    out.entry = series_entry(merged, data, path, origin, ctx.manifest_path.parent)
     out.files = {path: data}
     out.status = UPDATED
     return out
@@ -227,7 +217,7 @@ def _fact_values(path: Path) -> dict[str, Any]:
 
 
 def refresh_facts(ctx: Context, edgar: Edgar) -> Outcome:
-    out = Outcome("EDGAR facts", provider="edgar")
+    out = Outcome(f"{FACTS_NAME} facts", provider="edgar")
     path = ctx.root / "facts" / "edgar.yaml"
     try:
         records = edgar.fetch_facts()
@@ -240,9 +230,7 @@ def refresh_facts(ctx: Context, edgar: Edgar) -> Outcome:
     out.new_rows, out.revised_rows = len(set(new) - set(old)), len(revised)
     out.last_date = max(r["date"] for r in records)
     if dropped:
-        out.notes.append(
-            f"would drop {len(dropped)} fact(s) already in {ctx.rel(path)}, e.g. {dropped[0]}"
-        )
+        out.notes.append(f"would drop {len(dropped)} fact(s) already in {ctx.rel(path)}, e.g. {dropped[0]}")
         return out
     if revised and not ctx.accept_revisions:
         out.status = REVISED
@@ -310,14 +298,16 @@ def _table(outcomes: list[Outcome]) -> Table:
     return table
 
 
-def _select(sources: Sources, only: list[str] | None) -> list[SeriesSettings]:
+def _select(sources: Sources, only: list[str] | None) -> tuple[list[SeriesSettings], bool]:
+    """The series to refresh and whether to refresh the EDGAR facts (`--only EDGAR`)."""
     if not only:
-        return sources.series
+        return sources.series, True
     known = {s.ticker.upper(): s for s in sources.series}
-    unknown = [t for t in only if t.upper() not in known]
+    names = [t.upper() for t in dict.fromkeys(only)]
+    unknown = [t for t in names if t not in known and t != FACTS_NAME]
     if unknown:
         raise DataError("sources.yaml", "series", f"no series '{unknown[0]}' is configured")
-    return [known[t.upper()] for t in dict.fromkeys(only)]
+    return [known[t] for t in names if t in known], FACTS_NAME in names
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -328,10 +318,10 @@ def run(argv: list[str] | None = None) -> int:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
         sources = load_sources(args.sources or root / "sources.yaml")
-        series = _select(sources, args.only)
+        series, with_facts = _select(sources, args.only)
         manifest = load_manifest(root / "market" / "manifest.json")
         providers, notices = price_providers(sources, os.environ)
-        edgar, notice = (None, None) if args.only else edgar_client(sources)
+        edgar, notice = edgar_client(sources) if with_facts else (None, None)
     except DataError as err:
         console.print(f"[bold red]refresh:[/] {err}")
         return 2

@@ -49,8 +49,7 @@ def edgar_client(sources: Sources, sleep: Sleep = time.sleep) -> tuple[Edgar | N
     agent = (prov.user_agent or "").strip()
     if not agent:
         return None, (
-            f"edgar: skipped, no User-Agent contact (set {prov.user_agent_env} "
-            "or providers.edgar.user_agent)"
+            f"edgar: skipped, no User-Agent contact (set {prov.user_agent_env} or providers.edgar.user_agent)"
         )
     if "@" not in agent:
         raise DataError(

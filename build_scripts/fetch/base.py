@@ -167,9 +167,7 @@ class HttpClient:
                 asked = retry_after_seconds(response.headers.get("retry-after"))
             if attempt + 1 < self.policy.attempts:
                 self._wait(attempt, asked)
-        raise FetchError(
-            self.provider, series, f"{last} (gave up after {self.policy.attempts} attempts)", status
-        )
+        raise FetchError(self.provider, series, f"{last} (gave up after {self.policy.attempts} attempts)", status)
 
     def get_json(
         self,

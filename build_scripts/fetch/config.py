@@ -32,9 +32,7 @@ class HttpSettings(_Strict):
     max_wait_seconds: float = Field(60.0, ge=0)
 
     def policy(self) -> RetryPolicy:
-        return RetryPolicy(
-            self.timeout_seconds, self.attempts, self.backoff_seconds, self.max_wait_seconds
-        )
+        return RetryPolicy(self.timeout_seconds, self.attempts, self.backoff_seconds, self.max_wait_seconds)
 
 
 class ProviderSettings(_Strict):
@@ -95,9 +93,7 @@ def load_sources(path: Path, env: Mapping[str, str] | None = None) -> Sources:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources = Sources.model_validate(doc)
     except (OSError, yaml.YAMLError) as err:
-        raise DataError(
-            path.name, "file", f"unreadable ({err.__class__.__name__}: {err})"
-        ) from None
+        raise DataError(path.name, "file", f"unreadable ({err.__class__.__name__}: {err})") from None
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -109,7 +105,5 @@ def load_sources(path: Path, env: Mapping[str, str] | None = None) -> Sources:
             prov.user_agent = env[prov.user_agent_env]
     unknown = sorted({p for s in sources.series for p in s.providers} - set(sources.providers))
     if unknown:
-        raise DataError(
-            path.name, "series", f"provider '{unknown[0]}' has no entry under providers"
-        )
+        raise DataError(path.name, "series", f"provider '{unknown[0]}' has no entry under providers")
     return sources

@@ -44,9 +44,7 @@ def _checked(entry: dict[str, Any], where: str) -> dict[str, Any]:
     if missing:
         raise FetchError(NAME, SERIES, f"parse failure: {where} entry lacks '{missing[0]}'")
     if not isinstance(entry["val"], int | float) or isinstance(entry["val"], bool):
-        raise FetchError(
-            NAME, SERIES, f"parse failure: {where} value {entry['val']!r} is not a number"
-        )
+        raise FetchError(NAME, SERIES, f"parse failure: {where} value {entry['val']!r} is not a number")
     return entry
 
 
@@ -70,20 +68,24 @@ def _original(entries: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[s
     out: dict[tuple[str, str], dict[str, Any]] = {}
     timely = (e for e in entries if 0 < (_day(e["filed"]) - _day(e["end"])).days <= REPORT_LAG_DAYS)
     for e in sorted(timely, key=lambda e: (str(e["filed"]), str(e["accn"]))):
-        out.setdefault((str(e["start"]), str(e["end"])), e)
+        key = (str(e["start"]), str(e["end"]))
+        first = out.setdefault(key, e)
+        if first["accn"] == e["accn"] and first["val"] != e["val"]:
+            raise FetchError(
+                NAME,
+                SERIES,
+                f"parse failure: filing {e['accn']} gives two values "
+                f"for {key[0]} to {key[1]} ({first['val']} and {e['val']})",
+            )
     return out
 
 
 def shares_fact(doc: Any, cfg: EdgarSettings) -> dict[str, Any]:
     """Shares outstanding on the cover page whose as-of date is nearest `cfg.shares_near`."""
-    entries = [
-        _checked(e, f"dei:{SHARES_CONCEPT}") for e in _entries(doc, "dei", SHARES_CONCEPT, "shares")
-    ]
+    entries = [_checked(e, f"dei:{SHARES_CONCEPT}") for e in _entries(doc, "dei", SHARES_CONCEPT, "shares")]
     if not entries:
         raise FetchError(NAME, SERIES, f"parse failure: missing field facts.dei.{SHARES_CONCEPT}")
-    best = min(
-        entries, key=lambda e: (abs((_day(e["end"]) - cfg.shares_near).days), str(e["filed"]))
-    )
+    best = min(entries, key=lambda e: (abs((_day(e["end"]) - cfg.shares_near).days), str(e["filed"])))
     tk = cfg.ticker.lower()
     return {
         "id": f"edgar.{tk}.shares_outstanding",
@@ -118,9 +120,7 @@ def revenue_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
     """Quarterly revenue; Q4 (absent from 10-Ks as a quarter) is the year minus Q1 to Q3."""
     for concept in cfg.revenue_concepts:
         entries = [
-            _checked(e, f"us-gaap:{concept}")
-            for e in _entries(doc, "us-gaap", concept, "USD")
-            if e.get("start")
+            _checked(e, f"us-gaap:{concept}") for e in _entries(doc, "us-gaap", concept, "USD") if e.get("start")
         ]
         if entries:
             break
@@ -128,8 +128,7 @@ def revenue_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
         raise FetchError(
             NAME,
             SERIES,
-            "parse failure: no revenue concept found "
-            f"(looked for {', '.join(cfg.revenue_concepts)})",
+            f"parse failure: no revenue concept found (looked for {', '.join(cfg.revenue_concepts)})",
         )
     periods = _original(entries)
     length = {k: (_day(k[1]) - _day(k[0])).days for k in periods}
@@ -157,8 +156,7 @@ def revenue_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
                 q4,
                 year.get("fy"),
                 4,
-                note=f"Derived: fiscal-year total {int(year['val'])} "
-                f"({k[0]} to {k[1]}) minus Q1 to Q3 from the 10-Qs.",
+                note=f"Derived: fiscal-year total {int(year['val'])} ({k[0]} to {k[1]}) minus Q1 to Q3 from the 10-Qs.",
             )
         )
     if not facts:

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from ..market.checks import calendar
+from ..market.checks import calendar, sessions
 from ..market.snapshot import read_price_csv
 from ..market.tickers import load_tickers, slug
 from ..paths import DATA, ROOT
@@ -40,7 +40,8 @@ def _history(path: Path, code: str, start: str, extend: int) -> pd.DataFrame:
     df = read_price_csv(path)
     for col in ("open", "high", "low", "close", "volume"):
         df[col] = pd.to_numeric(df[col])
-    df = df[(df["date"] >= start) & df["date"].map(calendar(code).is_session)]
+    open_days = set(sessions(code, df["date"].min(), df["date"].max()))
+    df = df[(df["date"] >= start) & df["date"].isin(open_days)]
     if extend:
         after = calendar(code).sessions_window(df["date"].max(), extend + 1)[1:]
         extra = pd.DataFrame([df.iloc[-1]] * extend).assign(date=after.strftime("%Y-%m-%d"))
@@ -53,12 +54,19 @@ def yahoo_payload(df: pd.DataFrame, symbol: str, code: str) -> dict[str, Any]:
     stamps = pd.to_datetime(df["date"] + " " + opens).dt.tz_localize(zone)
     quote = {c: [_num(v) for v in df[c].astype(float)] for c in ("open", "high", "low", "close")}
     quote["volume"] = [None if _num(v) is None else int(v) for v in df["volume"]]
-    return {"chart": {"error": None, "result": [{
-        "meta": {"symbol": symbol, "exchangeTimezoneName": zone, "dataGranularity": "1d"},
-        "timestamp": [int(t.timestamp()) for t in stamps],
-        "events": {},
-        "indicators": {"quote": [quote], "adjclose": [{"adjclose": quote["close"]}]},
-    }]}}
+    return {
+        "chart": {
+            "error": None,
+            "result": [
+                {
+                    "meta": {"symbol": symbol, "exchangeTimezoneName": zone, "dataGranularity": "1d"},
+                    "timestamp": [int(t.timestamp()) for t in stamps],
+                    "events": {},
+                    "indicators": {"quote": [quote], "adjclose": [{"adjclose": quote["close"]}]},
+                }
+            ],
+        }
+    }
 
 
 def tiingo_payload(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -66,22 +74,30 @@ def tiingo_payload(df: pd.DataFrame) -> list[dict[str, Any]]:
     for row in df.itertuples():
         prices = {k: _num(float(getattr(row, k))) for k in ("open", "high", "low", "close")}
         volume = None if _num(float(row.volume)) is None else int(row.volume)
-        out.append({"date": f"{row.date}T00:00:00.000Z", **prices, "volume": volume,
-                    **{f"adj{k.title()}": v for k, v in prices.items()}, "adjVolume": volume,
-                    "divCash": 0.0, "splitFactor": 1.0})
+        out.append(
+            {
+                "date": f"{row.date}T00:00:00.000Z",
+                **prices,
+                "volume": volume,
+                **{f"adj{k.title()}": v for k, v in prices.items()},
+                "adjVolume": volume,
+                "divCash": 0.0,
+                "splitFactor": 1.0,
+            }
+        )
     return out
 
 
-def build_payloads(data_dir: Path, extend: int = 0, recorded: Path | None = None,
-                   edgar: Path = EDGAR_PAYLOAD) -> dict[str, bytes]:
+def build_payloads(
+    data_dir: Path, extend: int = 0, recorded: Path | None = None, edgar: Path = EDGAR_PAYLOAD
+) -> dict[str, bytes]:
     """URL path -> body for every configured series and the EDGAR document."""
     sources = load_sources(data_dir / "sources.yaml", env={})
     tickers = load_tickers()
     out: dict[str, bytes] = {}
     for s in sources.series:
         code = tickers[s.ticker].calendar
-        df = _history(data_dir / "market" / "prices" / f"{slug(s.ticker)}.csv", code,
-                      s.start.isoformat(), extend)
+        df = _history(data_dir / "market" / "prices" / f"{slug(s.ticker)}.csv", code, s.start.isoformat(), extend)
         if "yahoo" in s.providers:
             doc = yahoo_payload(df, s.symbol("yahoo"), code)
             out[f"/v8/finance/chart/{s.symbol('yahoo')}"] = json.dumps(doc).encode()
@@ -91,8 +107,10 @@ def build_payloads(data_dir: Path, extend: int = 0, recorded: Path | None = None
     out[f"/api/xbrl/companyfacts/CIK{sources.edgar.cik:010d}.json"] = edgar.read_bytes()
     if recorded:
         for s in sources.series:
-            for prov, path in (("yahoo", f"/v8/finance/chart/{s.symbol('yahoo')}"),
-                               ("tiingo", f"/tiingo/daily/{s.symbol('tiingo').lower()}/prices")):
+            for prov, path in (
+                ("yahoo", f"/v8/finance/chart/{s.symbol('yahoo')}"),
+                ("tiingo", f"/tiingo/daily/{s.symbol('tiingo').lower()}/prices"),
+            ):
                 file = recorded / prov / f"{slug(s.ticker)}.json"
                 if file.exists():
                     out[path] = file.read_bytes()

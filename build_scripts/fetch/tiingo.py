@@ -31,17 +31,13 @@ def parse_prices(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]
     if isinstance(doc, dict) and "detail" in doc:
         raise FetchError(NAME, ticker, f"API error: {doc['detail']}")
     if not isinstance(doc, list):
-        raise FetchError(
-            NAME, ticker, f"parse failure: expected a JSON list, got {type(doc).__name__}"
-        )
+        raise FetchError(NAME, ticker, f"parse failure: expected a JSON list, got {type(doc).__name__}")
     if not doc:
         raise FetchError(NAME, ticker, "no rows: the price list is empty")
     rows, splits = [], {}
     for i, rec in enumerate(doc):
         missing = [
-            f
-            for f in ("date", *KEY_FIELDS.values(), "splitFactor")
-            if not isinstance(rec, dict) or f not in rec
+            f for f in ("date", *KEY_FIELDS.values(), "splitFactor") if not isinstance(rec, dict) or f not in rec
         ]
         if missing:
             raise FetchError(NAME, ticker, f"parse failure: row {i} lacks field '{missing[0]}'")

@@ -38,9 +38,7 @@ def _field(obj: Any, key: str | int, where: str, ticker: str) -> Any:
 def _numbers(values: Any, n: int, where: str, ticker: str) -> np.ndarray:
     if not isinstance(values, list) or len(values) != n:
         got = len(values) if isinstance(values, list) else type(values).__name__
-        raise FetchError(
-            NAME, ticker, f"parse failure: {where} has {got} values for {n} timestamps"
-        )
+        raise FetchError(NAME, ticker, f"parse failure: {where} has {got} values for {n} timestamps")
     return pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(dtype=float)
 
 
@@ -63,14 +61,10 @@ def parse_chart(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
     tz = (result.get("meta") or {}).get("exchangeTimezoneName") or "UTC"
     ind = _field(result, "indicators", "chart.result[0].indicators", ticker)
     q = _field(_field(ind, "quote", "indicators.quote", ticker), 0, "indicators.quote[0]", ticker)
-    adj_block = _field(
-        _field(ind, "adjclose", "indicators.adjclose", ticker), 0, "indicators.adjclose[0]", ticker
-    )
+    adj_block = _field(_field(ind, "adjclose", "indicators.adjclose", ticker), 0, "indicators.adjclose[0]", ticker)
     n = len(stamps)
     raw = {
-        k: _numbers(
-            _field(q, k, f"indicators.quote[0].{k}", ticker), n, f"indicators.quote[0].{k}", ticker
-        )
+        k: _numbers(_field(q, k, f"indicators.quote[0].{k}", ticker), n, f"indicators.quote[0].{k}", ticker)
         for k in ("open", "high", "low", "close", "volume")
     }
     adj = _numbers(
@@ -100,9 +94,7 @@ def parse_chart(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
             day = _local_dates([int(event["date"])], tz)[0]
             splits[day] = float(event["numerator"]) / float(event["denominator"])
         except (KeyError, TypeError, ValueError, ZeroDivisionError):
-            raise FetchError(
-                NAME, ticker, f"parse failure: unreadable split event {event!r}"
-            ) from None
+            raise FetchError(NAME, ticker, f"parse failure: unreadable split event {event!r}") from None
     return df, splits
 
 
@@ -111,9 +103,7 @@ class Yahoo:
 
     name = NAME
 
-    def __init__(
-        self, base_url: str, client: HttpClient, now: Callable[[], dt.datetime] = _now
-    ) -> None:
+    def __init__(self, base_url: str, client: HttpClient, now: Callable[[], dt.datetime] = _now) -> None:
         self.base_url, self.client, self._now = base_url.rstrip("/"), client, now
 
     def fetch(self, ticker: str, start: dt.date, symbol: str | None = None) -> Fetched:
