@@ -1,15 +1,32 @@
-"""MkDocs hook: fill each page's Jinja2 placeholders from the build's values (see pages.py)."""
+"""MkDocs hook: add the generated files to the site and fill each page's placeholders.
+
+Charts, downloads and page values are built into build/ (see paths.py), so docs/ holds only what
+authors write. Here they join the site under generated/, and pages are rendered from the values.
+"""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 from build_scripts.pages import PageError, load_context, render
+from build_scripts.paths import generated_root
 
 
-def on_page_markdown(markdown, page, config, files):
+def on_files(files, config):  # noqa: ANN001, ANN201 - MkDocs hook API
+    root = generated_root(config["theme"]["language"])
+    if not root.exists():
+        raise PluginError(f"no generated files in {root}; run `make data` (or `make site`) first")
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        uri = path.relative_to(root).as_posix()
+        if files.get_file_from_path(uri) is None:
+            files.append(File(uri, str(root), config["site_dir"], config["use_directory_urls"]))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201 - MkDocs hook API
     # Links in Markdown are relative to the source file, so depth counts its folders.
     depth = len(PurePosixPath(page.file.src_uri).parts) - 1
     try:

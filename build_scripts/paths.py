@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+# REPORT_DATA_DIR points a build at another copy of data/ (used to test a refresh end to end).
+DATA = Path(os.environ.get("REPORT_DATA_DIR") or ROOT / "data").resolve()
 FACTS_DIR = DATA / "facts"
 MARKET_DIR = DATA / "market"
 PRICES_DIR = MARKET_DIR / "prices"
@@ -13,10 +15,11 @@ MANIFEST = MARKET_DIR / "manifest.json"
 CLAIMS = DATA / "claims.yaml"
 DOCS = ROOT / "docs"
 LANGS = ("en", "ja")
-# Generated files (charts, tables, downloads) live inside each language's docs folder, but are
-# ignored by git: MkDocs must see them, reviewers must not have to.
+# Generated files (charts, table downloads, page values) live under build/, never in docs/:
+# the MkDocs hook adds them to each site as if they sat in docs/<lang>/generated/.
+# REPORT_BUILD_DIR moves them elsewhere (tests use it to leave the working tree alone).
 GENERATED = "generated"
-BUILD = ROOT / "build"
+BUILD = Path(os.environ.get("REPORT_BUILD_DIR") or ROOT / "build").resolve()
 SITE = ROOT / "site"
 
 
@@ -24,5 +27,10 @@ def docs_dir(lang: str) -> Path:
     return DOCS / lang
 
 
+def generated_root(lang: str) -> Path:
+    """The folder that stands in for docs/<lang>/ for generated files."""
+    return BUILD / "pages" / lang
+
+
 def generated_dir(lang: str) -> Path:
-    return docs_dir(lang) / GENERATED
+    return generated_root(lang) / GENERATED

@@ -83,3 +83,19 @@ def test_two_fresh_builds_are_byte_identical(tmp_path: Path) -> None:
     assert da.keys() == db.keys()
     differ = [k for k in da if da[k] != db[k]]
     assert not differ, differ[:10]
+
+
+def test_japanese_headings_get_readable_anchors(built_site: Path) -> None:
+    html = page_path(built_site, "ja", "methodology").read_text(encoding="utf-8")
+    assert 'id="すべてのファクト"' in html
+    assert 'id="_1"' not in html
+
+
+def test_each_language_has_its_own_search_index(built_site: Path) -> None:
+    import json
+
+    en = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    ja = json.loads((built_site / "ja" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert en["config"]["lang"] == ["en"] and ja["config"]["lang"] == ["ja"]
+    assert not any(d["location"].startswith("ja/") for d in en["docs"])
+    assert any("過剰反応" in d["title"] for d in ja["docs"])
