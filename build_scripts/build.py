@@ -25,10 +25,20 @@ from .facts import load_facts
 from .market.snapshot import load_prices, wide_closes
 from .market.tickers import load_tickers
 from .paths import BUILD, LANGS, ROOT, SITE, generated_dir
-from .sections import Inputs, Products, efficiency, headline, investor, methodology, overreaction
+from .sections import (
+    Inputs,
+    Products,
+    compute_values,
+    efficiency,
+    headline,
+    investor,
+    methodology,
+    overreaction,
+    scorecard,
+)
 from .values import Values
 
-SECTIONS = (headline, efficiency, overreaction, investor, methodology)
+SECTIONS = (compute_values, headline, efficiency, overreaction, investor, scorecard, methodology)
 CONFIGS = {"en": ROOT / "mkdocs.yml", "ja": ROOT / "mkdocs.ja.yml"}
 console = Console(stderr=True, highlight=False)
 

@@ -36,10 +36,11 @@ def pct(value: float, decimals: int = 1, lang: str = "en", signed: bool = False)
 
 
 def _ja_large(v: float, decimals: int) -> str:
-    """Japanese large-number units: 兆 (1e12), 億 (1e8), 万 (1e4)."""
+    """Japanese large-number units: 兆 (1e12), 億 (1e8), 万 (1e4); "5億", not "5.0億"."""
     for unit, size in (("兆", 1e12), ("億", 1e8), ("万", 1e4)):
         if abs(v) >= size:
-            return number(v / size, decimals) + unit
+            text = number(v / size, decimals)
+            return (text[:-2] if text.endswith(".0") else text) + unit
     return number(v, decimals)
 
 

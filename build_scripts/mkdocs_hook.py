@@ -15,7 +15,7 @@ from build_scripts.pages import PageError, load_context, render
 from build_scripts.paths import generated_root
 
 
-def on_files(files, config):  # noqa: ANN001, ANN201 - MkDocs hook API
+def on_files(files, config):
     root = generated_root(config["theme"]["language"])
     if not root.exists():
         raise PluginError(f"no generated files in {root}; run `make data` (or `make site`) first")
@@ -26,7 +26,7 @@ def on_files(files, config):  # noqa: ANN001, ANN201 - MkDocs hook API
     return files
 
 
-def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201 - MkDocs hook API
+def on_page_markdown(markdown, page, config, files):
     # Links in Markdown are relative to the source file, so depth counts its folders.
     depth = len(PurePosixPath(page.file.src_uri).parts) - 1
     try:

@@ -44,7 +44,7 @@ def chart_snippet(chart: Chart, lang: str) -> str:
 
 def table_snippet(table: Table, lang: str) -> str:
     base = f"{{root}}{GENERATED}"
-    cls = "data-table sortable" if table.sortable else "data-table"
+    cls = " ".join(["data-table", *(["sortable"] if table.sortable else []), *(["wrap"] if table.wrap else [])])
     return (
         f'<div class="{cls}" id="table-{table.id}" data-ref="table:{table.id}" markdown>\n\n'
         f"{table.markdown(lang)}\n\n"

@@ -52,6 +52,7 @@ class Table:
     columns: tuple[Column, ...]
     caption: dict[str, str]
     sortable: bool = False
+    wrap: bool = False  # let long text cells wrap (numbers tables keep one line per cell)
 
     def csv(self) -> bytes:
         return self.data.to_csv(index=False, float_format="%.6g", lineterminator="\n").encode()

@@ -38,7 +38,7 @@ def page_factory(built_site: Path) -> Iterator[tuple[object, str]]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["", "headline/", "efficiency/", "overreaction/", "investor/", "methodology/",
                                   "ja/", "ja/overreaction/"])
-def test_no_axe_violations(page_factory, axe_source: Path, path: str, scheme: str) -> None:  # noqa: ANN001
+def test_no_axe_violations(page_factory, axe_source: Path, path: str, scheme: str) -> None:
     browser, url = page_factory
     ctx = browser.new_context(color_scheme=scheme)
     page = ctx.new_page()

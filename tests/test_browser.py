@@ -34,7 +34,7 @@ def site_url(built_site: Path) -> Iterator[str]:
         yield url
 
 
-def open_page(browser, url: str, **ctx):  # noqa: ANN001, ANN201 - Playwright objects
+def open_page(browser, url: str, **ctx):
     context = browser.new_context(**ctx)
     page = context.new_page()
     errors: list[str] = []
@@ -47,18 +47,18 @@ def open_page(browser, url: str, **ctx):  # noqa: ANN001, ANN201 - Playwright ob
     return context, page, errors, requests
 
 
-def switch_language(page, lang: str) -> None:  # noqa: ANN001
+def switch_language(page, lang: str) -> None:
     page.hover(".md-header__option .md-select")
     page.click(f"a.md-select__link[hreflang={lang}]")
     page.wait_for_load_state("networkidle")
 
 
-def test_language_switch_keeps_the_page(browser, site_url: str) -> None:  # noqa: ANN001
+def test_language_switch_keeps_the_page(browser, site_url: str) -> None:
     ctx, page, errors, _ = open_page(browser, f"{site_url}/overreaction/")
     switch_language(page, "ja")
     assert page.url == f"{site_url}/ja/overreaction/"
     assert page.get_attribute("html", "lang") == "ja"
-    assert page.inner_text("h1") == "過剰反応"
+    assert page.inner_text("h1").startswith("過剰反応")
     switch_language(page, "en")
     assert page.url == f"{site_url}/overreaction/"
     assert not errors, errors
@@ -67,7 +67,7 @@ def test_language_switch_keeps_the_page(browser, site_url: str) -> None:  # noqa
 
 @pytest.mark.parametrize("path", ["", "headline/", "efficiency/", "overreaction/", "investor/",
                                   "methodology/", "ja/", "ja/investor/"])
-def test_pages_load_nothing_from_other_hosts_and_log_no_errors(browser, site_url: str, path: str) -> None:  # noqa: ANN001
+def test_pages_load_nothing_from_other_hosts_and_log_no_errors(browser, site_url: str, path: str) -> None:
     ctx, page, errors, requests = open_page(browser, f"{site_url}/{path}")
     page.mouse.wheel(0, 20000)  # pull in lazy images
     page.wait_for_load_state("networkidle")
@@ -77,7 +77,7 @@ def test_pages_load_nothing_from_other_hosts_and_log_no_errors(browser, site_url
     ctx.close()
 
 
-def test_japanese_search_finds_japanese_words(browser, site_url: str) -> None:  # noqa: ANN001
+def test_japanese_search_finds_japanese_words(browser, site_url: str) -> None:
     ctx, page, _, _ = open_page(browser, f"{site_url}/ja/")
     page.click("input[data-md-component=search-query]")
     page.fill("input[data-md-component=search-query]", "買い場")
@@ -88,7 +88,7 @@ def test_japanese_search_finds_japanese_words(browser, site_url: str) -> None:  
     ctx.close()
 
 
-def test_dark_scheme_shows_the_dark_charts(browser, site_url: str) -> None:  # noqa: ANN001
+def test_dark_scheme_shows_the_dark_charts(browser, site_url: str) -> None:
     ctx, page, _, _ = open_page(browser, f"{site_url}/overreaction/", color_scheme="dark")
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     assert page.is_visible("img[src*='day0-moves-dark.svg']")
@@ -97,21 +97,25 @@ def test_dark_scheme_shows_the_dark_charts(browser, site_url: str) -> None:  # n
 
 
 @pytest.mark.parametrize("path", ["", "overreaction/", "ja/methodology/"])
-def test_phone_width_has_no_sideways_scroll(browser, site_url: str, path: str) -> None:  # noqa: ANN001
+def test_phone_width_has_no_sideways_scroll(browser, site_url: str, path: str) -> None:
     ctx, page, _, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page is {width}px wide at a 390px viewport"
     ctx.close()
 
 
-def test_sortable_table_sorts_numerically(browser, site_url: str) -> None:  # noqa: ANN001
+def test_sortable_table_sorts_numerically(browser, site_url: str) -> None:
     ctx, page, _, _ = open_page(browser, f"{site_url}/overreaction/")
     table = page.locator(".data-table.sortable table").first
     header = table.locator("thead th").last
     header.click()
     header.click()  # descending
     cells = table.locator("tbody tr td:last-child").all_inner_texts()
-    values = [float(c.replace("\u2212", "-").replace("%", "").replace("+", "")) for c in cells]
+    import re
+
+    values = [float(re.match(r"[+]?(-?[\d.]+)", c.replace("\u2212", "-").replace(",", "")).group(1))
+              for c in cells if re.match(r"[+\u2212-]?\d", c)]
+    assert len(values) > 5
     assert values == sorted(values, reverse=True)
     ctx.close()
 
@@ -133,7 +137,7 @@ def mike_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_language_switch_keeps_page_and_edition_under_mike(browser, mike_site: str) -> None:  # noqa: ANN001
+def test_language_switch_keeps_page_and_edition_under_mike(browser, mike_site: str) -> None:
     ctx, page, errors, _ = open_page(browser, f"{mike_site}/ed1/efficiency/")
     assert page.locator(".md-version").count() == 1, "version selector missing"
     switch_language(page, "ja")

@@ -18,7 +18,8 @@ from build_scripts import fmt
         (5.576e6, "ja", "558万ドル"),
         (294_000, "en", "$294,000.00"),
         (4.012e12, "en", "$4.01 trillion"),
-        (4.012e12, "ja", "4.0兆ドル"),
+        (4.012e12, "ja", "4兆ドル"),
+        (5.0e8, "ja", "5億ドル"),
     ],
 )
 def test_usd(value: float, lang: str, expected: str) -> None:

@@ -1,95 +1,423 @@
-"""Section 1: what the famous ~$5.6M figure is — one training run of the base model, at rental rates."""
+"""Section 1: what the famous ~$5.6M is — one training run of the base model, at rental rates.
+
+Three parts: the V3 cost table recomputed, the hardware claims beside the training figure, and the
+compute arithmetic (6·N·D, utilisation, the Llama gap). The numbers come from `analysis.compute`;
+this module only chooses, labels and draws them.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import fmt
+from ..analysis.compute import (
+    cost_range_table,
+    gap_decomposition_table,
+    hardware_claims_table,
+    r1_rl_cost_table,
+    training_cost_table,
+    utilisation_table,
+)
 from ..charts.render import Chart
 from ..charts.style import Palette
-from ..tables import Column, Table, col_count, col_usd
+from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, Products, both
+from .common import col_confidence, col_int, col_multiple, col_sci, fact_if, usd_cell
 
-STAGES = (
-    ("pretraining", both("Pre-training", "事前学習")),
-    ("context_extension", both("Context extension", "コンテキスト拡張")),
-    ("post_training", both("Post-training", "事後学習")),
-)
+STAGES = {
+    "pretraining": both("Pre-training", "事前学習"),
+    "context_extension": both("Context extension", "コンテキスト拡張"),
+    "post_training": both("Post-training", "事後学習"),
+    "total": both("Total", "合計"),
+}
+RUNS = {
+    "v3": both("DeepSeek-V3 (H800)", "DeepSeek-V3（H800）"),
+    "llama31_405b": both("Llama 3.1 405B (H100)", "Llama 3.1 405B（H100）"),
+    "llama4_maverick": both("Llama 4 Maverick (H100)", "Llama 4 Maverick（H100）"),
+}
+GAP_FACTORS = {
+    "active_params": both("Active parameters per token", "トークンあたりのアクティブパラメータ"),
+    "tokens": both("Training tokens", "学習トークン数"),
+    "residual": both("Everything else (precision, utilisation, overheads)",
+                     "その他（数値精度・稼働率・オーバーヘッド）"),
+    "gpu_hours (product)": both("GPU-hours (the product)", "GPU時間（積）"),
+}
+RANGE_ITEMS = {
+    "V3 final training run": both("V3 training run", "V3の学習1回分"),
+    "V3 run + R1 RL": both("V3 run + R1 RL", "V3＋R1の強化学習"),
+    "DeepSeek hardware outlay (estimate)": both("Hardware (est.)", "ハードウェア（推計）"),
+    "hardware + operating cost, ~4 years (estimate)": both("Hardware + running (est.)",
+                                                          "ハード＋運用（推計）"),
+}
+R1_PARTS = {
+    "r1_zero_rl": both("R1-Zero reinforcement learning", "R1-Zeroの強化学習"),
+    "r1_rl": both("R1 reinforcement learning", "R1の強化学習"),
+    "r1_sft_data_creation": both("Creating fine-tuning data", "微調整用データの作成"),
+    "r1_rl_total": both("Total", "合計"),
+}
 
 
-def cost_table(inp: Inputs) -> pd.DataFrame:
-    """V3's Table 1 recomputed: GPU-hours per stage × the paper's assumed rental price."""
-    price = float(inp.facts["v3_rental_price_assumption"].value)
-    rows = []
-    for key, _ in STAGES:
-        hours = float(inp.facts[f"v3_gpu_hours_{key}"].value)
-        reported = float(inp.facts[f"v3_cost_usd_{key}"].value) * 1e6
-        rows.append({"stage": key, "gpu_hours": hours, "rental_usd_per_gpu_hour": price,
-                     "cost_usd": hours * price, "reported_cost_usd": reported})
-    return pd.DataFrame(rows)
+# --- the cost table -------------------------------------------------------------------------
 
 
 def _draw_cost(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    labels = [dict(STAGES)[s][lang] for s in df["stage"]]
-    ax.barh(labels[::-1], df["cost_usd"][::-1] / 1e6, color=pal.accent)
-    for y, v in enumerate(df["cost_usd"][::-1]):
-        ax.text(v / 1e6, y, "  " + fmt.usd(v, lang), va="center", color=pal.text)
-    ax.set_xlabel(both("Cost at the assumed rental price (USD million)",
-                       "想定レンタル価格でのコスト（百万ドル）")[lang])
-    ax.set_xlim(0, df["cost_usd"].max() / 1e6 * 1.35)
+    d = df[df["stage"] != "total"].iloc[::-1]
+    labels = [STAGES[s][lang] for s in d["stage"]]
+    ax.barh(labels, d["computed_cost_usd"] / 1e6, color=pal.accent)
+    for y, v in enumerate(d["computed_cost_usd"]):
+        ax.text(v / 1e6, y, _plain("  " + fmt.usd(v, lang, 0 if v < 1e6 else None)), va="center", color=pal.text)
+    ax.set_xlabel(both("USD million at the assumed rental price", "想定レンタル価格での金額（百万ドル）")[lang])
+    ax.set_xlim(0, d["computed_cost_usd"].max() / 1e6 * 1.45)
     ax.grid(axis="y", visible=False)
 
 
-def build(inp: Inputs, values: Values) -> Products:
-    df = cost_table(inp)
-    total_hours = df["gpu_hours"].sum()
-    total_cost = df["cost_usd"].sum()
-    values.fact("v3_cost_usd_total", "usd", name="v3_cost_total_usd", scale=1e6)
-    values.fact("v3_gpu_hours_total", "count", name="v3_gpu_hours_total")
-    values.fact("v3_rental_price_assumption", "usd", name="v3_rental_usd_per_gpu_hour")
-    values.fact("deepseek_self_reported_training_cluster", "int", name="v3_cluster_gpus")
-    values.fact("r1_rl_cost_usd_nature", "usd", name="r1_rl_cost_usd")
-    values.fact_date("v3_release_date", name="v3_report_date")
-    values.metric("v3_cost_recomputed_usd", total_cost, "usd",
-                  inputs=tuple(f"v3_gpu_hours_{k}" for k, _ in STAGES) + ("v3_rental_price_assumption",),
-                  formula="sum over stages of GPU-hours × assumed rental price")
-    values.metric("v3_pretraining_share_pct", df.loc[0, "cost_usd"] / total_cost * 100, "pct",
-                  inputs=("v3_gpu_hours_pretraining", "v3_gpu_hours_total"),
-                  formula="pre-training cost ÷ total cost")
-    last = df["cost_usd"].idxmax()
+def cost_products(inp: Inputs) -> tuple[Chart, Table]:
+    df = training_cost_table(inp.facts, inp.as_of)
+    df = df.drop(columns=["inputs"])
+    stages = df[df["stage"] != "total"]
+    top = stages.loc[stages["computed_cost_usd"].idxmax()]
+    total = df[df["stage"] == "total"].iloc[0]
     chart = Chart(
         id="v3-training-cost",
-        data=df[["stage", "gpu_hours", "rental_usd_per_gpu_hour", "cost_usd"]],
+        data=df[["stage", "h800_gpu_hours", "price_per_gpu_hour_usd", "computed_cost_usd", "reported_cost_usd"]],
         draw=_draw_cost,
-        title=both("DeepSeek-V3's training cost, by stage", "DeepSeek-V3の学習コスト（段階別）"),
-        alt={
-            lang: both(
-                f"Horizontal bar chart of DeepSeek-V3's training cost by stage at the paper's "
-                f"assumed rental price. {dict(STAGES)[df.loc[last, 'stage']]['en']} is by far the "
-                f"largest at {fmt.usd(df.loc[last, 'cost_usd'], 'en')}; the total is "
-                f"{fmt.usd(total_cost, 'en')} for {fmt.count(total_hours, 'en')} GPU-hours.",
-                f"DeepSeek-V3の段階別学習コストを示す横棒グラフ（論文の想定レンタル価格）。"
-                f"{dict(STAGES)[df.loc[last, 'stage']]['ja']}が最大で{fmt.usd(df.loc[last, 'cost_usd'], 'ja')}、"
-                f"合計は{fmt.count(total_hours, 'ja')}GPU時間で{fmt.usd(total_cost, 'ja')}。",
-            )[lang]
-            for lang in ("en", "ja")
-        },
+        title=both("DeepSeek-V3's training run, priced by stage", "DeepSeek-V3の学習1回分の費用（段階別）"),
+        alt={lang: both(
+            f"Horizontal bar chart of DeepSeek-V3's training cost by stage at the paper's assumed rental "
+            f"price. {STAGES[top['stage']]['en']} dominates at {fmt.usd(top['computed_cost_usd'], 'en')}; "
+            f"the three stages add up to {fmt.usd(total['computed_cost_usd'], 'en')} for "
+            f"{fmt.number(total['h800_gpu_hours'])} GPU-hours.",
+            f"DeepSeek-V3の学習費用を段階別に示す横棒グラフ（論文の想定レンタル価格で換算）。"
+            f"{STAGES[top['stage']]['ja']}が{fmt.usd(top['computed_cost_usd'], 'ja')}と大半を占め、"
+            f"3段階の合計は{fmt.number(total['h800_gpu_hours'])}GPU時間で{fmt.usd(total['computed_cost_usd'], 'ja')}。",
+        )[lang] for lang in ("en", "ja")},
         source=both("Source: DeepSeek-V3 Technical Report, Table 1; our arithmetic.",
-                    "出典：DeepSeek-V3テクニカルレポート 表1、当サイトで計算。"),
-        size=(6.0, 2.6),
+                    "出典：DeepSeek-V3技術報告 表1。計算は当サイト。"),
+        size=(6.0, 2.4),
     )
     table = Table(
         id="v3-training-cost-table",
         data=df,
         columns=(
-            Column("stage", both("Stage", "段階"), lambda v, lang: dict(STAGES)[v][lang]),
-            Column("gpu_hours", both("H800 GPU-hours", "H800 GPU時間"), col_count(), "right"),
-            Column("cost_usd", both("Cost (hours × rental)", "コスト（時間×レンタル単価）"), col_usd(), "right"),
-            Column("reported_cost_usd", both("Cost as reported", "論文記載のコスト"), col_usd(), "right"),
+            Column("stage", both("Stage", "段階"), lambda v, lang: STAGES[v][lang]),
+            Column("h800_gpu_hours", both("H800 GPU-hours", "H800 GPU時間"), col_int, "right"),
+            Column("price_per_gpu_hour_usd", both("Rental per GPU-hour", "1GPU時間の単価"), usd_cell, "right"),
+            Column("computed_cost_usd", both("Hours × rental (ours)", "時間×単価（当サイト）"), usd_cell, "right"),
+            Column("reported_cost_usd", both("As reported", "論文の記載"), usd_cell, "right"),
+            Column("share_of_gpu_hours_pct", both("Share", "構成比"), col_pct(1, False), "right"),
         ),
-        caption=both("DeepSeek-V3 training cost, recomputed from the paper's GPU-hours",
-                     "論文のGPU時間から再計算したDeepSeek-V3の学習コスト"),
+        caption=both("DeepSeek-V3's training cost, recomputed from the paper's GPU-hours",
+                     "論文のGPU時間から再計算したDeepSeek-V3の学習費用"),
     )
-    return Products(charts=[chart], tables=[table])
+    return chart, table
+
+
+SCOPE = (
+    # (fact id, in the figure?, English, Japanese)
+    ("v3_cost_usd_total", True, "The official training run of V3: pre-training, context extension, post-training",
+     "V3の正式な学習：事前学習・コンテキスト拡張・事後学習"),
+    ("v3_rental_price_assumption", True, "Priced at an assumed rental rate, not at what DeepSeek paid",
+     "実際の支出ではなく、想定レンタル単価での換算"),
+    ("v3_cost_exclusions", False, "Prior research and ablation experiments (architectures, algorithms, data)",
+     "事前の研究とアブレーション実験（アーキテクチャ、アルゴリズム、データ）"),
+    ("v3_cost_exclusions", False, "Buying the GPUs and running the cluster", "GPUの購入とクラスタの運用"),
+    ("v3_cost_exclusions", False, "Staff and data acquisition", "人件費とデータの取得"),
+    ("r1_rl_cost_usd_nature", False, "R1's reinforcement learning (disclosed later)", "R1の強化学習（後に開示）"),
+)
+
+
+def scope_table(inp: Inputs) -> Table:
+    rows = [{"item": en, "included": inc, "fact_id": fid, "confidence": inp.facts[fid].confidence}
+            for fid, inc, en, _ in SCOPE if fid in inp.facts and inp.facts[fid].day <= inp.as_of]
+    ja = {en: ja for _, _, en, ja in SCOPE}
+    return Table(
+        id="v3-cost-scope-table",
+        data=pd.DataFrame(rows),
+        columns=(
+            Column("item", both("Item", "項目"), lambda v, lang: v if lang == "en" else ja[v]),
+            Column("included", both("In the figure?", "数字に含む？"),
+                   lambda v, lang: both("yes", "含む")[lang] if v else both("no", "含まない")[lang]),
+            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+        ),
+        caption=both("What the training-run figure covers", "学習費用の数字が対象とする範囲"),
+    )
+
+
+def r1_table(inp: Inputs) -> Table | None:
+    df = r1_rl_cost_table(inp.facts, inp.as_of)
+    if df.empty:
+        return None
+    return Table(
+        id="r1-rl-cost-table",
+        data=df.drop(columns=["inputs"]),
+        columns=(
+            Column("component", both("Step", "工程"), lambda v, lang: R1_PARTS[v][lang]),
+            Column("h800_gpu_hours", both("H800 GPU-hours", "H800 GPU時間"), col_int, "right"),
+            Column("computed_cost_usd", both("At the same rental rate", "同じ単価での金額"), usd_cell, "right"),
+            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+        ),
+        caption=both("R1's training on top of V3, from press reports of the Nature supplement",
+                     "V3に上乗せされたR1の学習（Nature補足資料の報道による）"),
+    )
+
+
+# --- hardware claims ------------------------------------------------------------------------
+
+CLAIMS = {
+    "deepseek_self_reported_training_cluster": (
+        both("DeepSeek (V3 report)", "DeepSeek（V3技術報告）"),
+        both("{n} H800 GPUs trained V3", "V3の学習にH800を{n}基"),
+        both("self-reported", "自己申告")),
+    "wang_50000_h100_claim": (
+        both("Alexandr Wang, Scale AI", "アレクサンダー・ワン（Scale AI）"),
+        both("about {n} H100s", "H100を約{n}基"),
+        both("assertion, no source given", "根拠を示さない主張")),
+    "nvidia_statement_2025_01_27": (
+        both("Nvidia spokesperson", "Nvidia広報"),
+        both("compute was export-control compliant", "計算資源は輸出規制に適合"),
+        both("statement", "声明")),
+    "semianalysis_hopper_fleet": (
+        both("SemiAnalysis", "SemiAnalysis"),
+        both("about {n} Hopper GPUs: H800, H20 and a minority of H100", "Hopper世代約{n}基（H800、H20と少数のH100）"),
+        both("estimate", "推計")),
+    "semianalysis_a100_2021": (
+        both("SemiAnalysis", "SemiAnalysis"),
+        both("{n} A100s bought before the export rules", "輸出規制前に購入したA100が{n}基"),
+        both("estimate", "推計")),
+    "semianalysis_hardware_spend": (
+        both("SemiAnalysis, via CNBC", "SemiAnalysis（CNBC経由）"),
+        both("hardware spend well above {usd}", "ハードウェア支出は{usd}を大きく上回る"),
+        both("estimate (a floor)", "推計（下限）")),
+    "semianalysis_server_capex": (
+        both("SemiAnalysis, via Tom's Hardware", "SemiAnalysis（Tom's Hardware経由）"),
+        both("server capex about {usd}", "サーバー投資は約{usd}"),
+        both("estimate", "推計")),
+    "semianalysis_operating_cost": (
+        both("SemiAnalysis, via Tom's Hardware", "SemiAnalysis（Tom's Hardware経由）"),
+        both("operating cost about {usd} (four-year basis)", "運用費は約{usd}（4年ベース）"),
+        both("estimate", "推計")),
+    "us_probe_singapore": (
+        both("Bloomberg report", "Bloomberg報道"),
+        both("US officials look into chips routed via Singapore", "シンガポール経由の調達を米当局が調査"),
+        both("report of a probe, not a finding", "調査の報道（結論ではない）")),
+}
+SCALE = {"million USD": 1e6, "billion USD": 1e9}
+
+
+def _claim_text(row: pd.Series, lang: str) -> str:
+    template = CLAIMS[row["fact_id"]][1][lang]
+    value = row["value"]
+    if "{usd}" in template:
+        scale = next(s for key, s in SCALE.items() if str(row["unit"]).startswith(key))
+        return template.format(usd=fmt.usd(float(value) * scale, lang))
+    if "{n}" in template:
+        return template.format(n=fmt.number(float(value)))
+    return template
+
+
+def claims_table(inp: Inputs) -> Table:
+    df = hardware_claims_table(inp.facts, inp.as_of)
+    df = df[df["fact_id"].isin(CLAIMS)].reset_index(drop=True)
+    df["claim_en"] = [_claim_text(r, "en") for _, r in df.iterrows()]
+    df["claim_ja"] = [_claim_text(r, "ja") for _, r in df.iterrows()]
+    data = df[["fact_id", "who", "claim_en", "claim_ja", "kind", "date", "confidence", "source_url"]]
+    return Table(
+        id="hardware-claims-table",
+        data=data,
+        columns=(
+            Column("fact_id", both("Who", "発言者"), lambda v, lang: CLAIMS[v][0][lang]),
+            Column("fact_id", both("What they said", "内容"),
+                   lambda v, lang: str(df.loc[df["fact_id"] == v, f"claim_{lang}"].iloc[0])),
+            Column("fact_id", both("Kind", "種類"), lambda v, lang: CLAIMS[v][2][lang]),
+            Column("date", both("Date", "日付"), col_date),
+            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+        ),
+        caption=both("How many GPUs? The claims side by side", "GPUは何基か：各主張の比較"),
+    )
+
+
+# --- training figure vs hardware outlay -------------------------------------------------------
+
+TICKS = (1e6, 1e7, 1e8, 1e9, 1e10)
+
+
+def _tick(v: float, lang: str) -> str:
+    if lang == "ja":
+        return fmt.usd(v, "ja", 0)
+    return fmt.usd(v, "en", 0).replace(" million", "M").replace(" billion", "B")
+
+
+def _usd_rough(v: float, lang: str) -> str:
+    """An already-rounded estimate without spurious zeros: $5.6 million, $500 million / 5億ドル."""
+    sizes = (1e12, 1e8, 1e4) if lang == "ja" else (1e12, 1e9, 1e6)
+    scaled = v / next((s for s in sizes if abs(v) >= s), 1)
+    return fmt.usd(v, lang, 0 if scaled >= 10 or float(scaled).is_integer() else 1)
+
+
+def _range_label(low: float, high: float, lang: str) -> str:
+    if low == high:
+        return _usd_rough(low, lang)
+    return f"{_usd_rough(low, lang)} – {_usd_rough(high, lang)}"
+
+
+def _plain(text: str) -> str:
+    """Escape dollar signs so matplotlib does not read '$…$' as mathematics."""
+    return text.replace("$", r"\$")
+
+
+def _draw_ranges(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
+    d = df.iloc[::-1].reset_index(drop=True)
+    for y, r in d.iterrows():
+        estimate = "estimate" in r["item"]
+        colour = pal.series[1] if estimate else pal.accent
+        if r["low_usd"] == r["high_usd"]:
+            ax.plot([r["low_usd"]], [y], "o", color=colour, markersize=8)
+        else:
+            ax.plot([r["low_usd"], r["high_usd"]], [y, y], "-", color=colour, linewidth=9,
+                    solid_capstyle="butt")
+        ax.text(r["high_usd"] * 1.35, y, _plain(_range_label(r["low_usd"], r["high_usd"], lang)), va="center",
+                color=pal.text, fontsize=9)
+    ax.set_yticks(list(range(len(d))), [RANGE_ITEMS[i][lang] for i in d["item"]])
+    ax.set_xscale("log")
+    ax.set_xlim(2e6, 3e11)
+    ax.xaxis.set_major_locator(FixedLocator(TICKS))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(TICKS, [_plain(_tick(t, lang)) for t in TICKS])
+    ax.set_ylim(-0.6, len(d) - 0.4)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(both("US dollars, log scale (estimates rounded)", "米ドル、対数目盛（推計は概数）")[lang])
+
+
+def range_chart(inp: Inputs) -> Chart:
+    df = cost_range_table(inp.facts, inp.as_of)
+    df["inputs"] = [";".join(i) for i in df["inputs"]]
+    parts_en = "; ".join(f"{RANGE_ITEMS[r['item']]['en']}: {_range_label(r['low_usd'], r['high_usd'], 'en')}"
+                         for _, r in df.iterrows())
+    parts_ja = "、".join(f"{RANGE_ITEMS[r['item']]['ja']}：{_range_label(r['low_usd'], r['high_usd'], 'ja')}"
+                         for _, r in df.iterrows())
+    return Chart(
+        id="training-vs-hardware",
+        data=df,
+        draw=_draw_ranges,
+        title=both("One training run vs the hardware behind it", "学習1回分とその背後のハードウェア"),
+        alt=both(f"Chart on a logarithmic dollar scale comparing DeepSeek's training-run figure with "
+                 f"estimates of its hardware outlay, rounded to two significant figures. {parts_en}.",
+                 f"DeepSeekの学習費用と、ハードウェア投資の推計を対数目盛で比べた図（有効数字2桁に丸めた値）。"
+                 f"{parts_ja}。"),
+        source=both("Sources: DeepSeek-V3 report; SemiAnalysis estimates as reported by CNBC and Tom's "
+                    "Hardware (secondary); R1 figure from press reports of the Nature supplement.",
+                    "出典：DeepSeek-V3技術報告、SemiAnalysisの推計（CNBC、Tom's Hardwareの報道による二次情報）、"
+                    "R1はNature補足資料の報道による。"),
+        size=(6.0, 2.8),
+    )
+
+
+# --- compute arithmetic ---------------------------------------------------------------------
+
+
+def _draw_gpu_hours(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
+    d = df.iloc[::-1].reset_index(drop=True)
+    colours = [pal.accent if r == "v3" else pal.series[1] for r in d["run"]]
+    ax.barh([RUNS[r][lang] for r in d["run"]], d["gpu_hours"] / 1e6, color=colours)
+    for y, v in enumerate(d["gpu_hours"]):
+        ax.text(v / 1e6, y, "  " + _millions(v, lang), va="center", color=pal.text)
+    ax.set_xlim(0, d["gpu_hours"].max() / 1e6 * 1.3)
+    ax.set_xlabel(both("GPU-hours (millions)", "GPU時間（百万）")[lang])
+    ax.grid(axis="y", visible=False)
+
+
+def _millions(v: float, lang: str) -> str:
+    return fmt.count(v, lang, 2 if lang == "en" else 0)
+
+
+def compute_products(inp: Inputs) -> tuple[Chart, Table, Table]:
+    util = utilisation_table(inp.facts, inp.as_of)
+    util["inputs"] = [";".join(i) for i in util["inputs"]]
+    runs_en = "; ".join(f"{RUNS[r]['en']}: {_millions(h, 'en')}" for r, h in zip(util["run"], util["gpu_hours"],
+                                                                                   strict=True))
+    runs_ja = "、".join(f"{RUNS[r]['ja']}：{_millions(h, 'ja')}" for r, h in zip(util["run"], util["gpu_hours"],
+                                                                                  strict=True))
+    chart = Chart(
+        id="training-gpu-hours",
+        data=util[["run", "gpu", "gpu_hours", "training_flops"]],
+        draw=_draw_gpu_hours,
+        title=both("GPU-hours for one training run", "学習1回分のGPU時間"),
+        alt=both(f"Horizontal bar chart of the GPU-hours each model's developer published for its training "
+                 f"run. {runs_en}.",
+                 f"各モデルの開発元が公表した学習のGPU時間を示す横棒グラフ。{runs_ja}。"),
+        source=both("Sources: DeepSeek-V3 report (all stages); Llama model cards (pre-training).",
+                    "出典：DeepSeek-V3技術報告（全段階）、Llamaのモデルカード（事前学習）。"),
+        size=(6.0, 2.2),
+    )
+    util_table = Table(
+        id="utilisation-table",
+        data=util,
+        columns=(
+            Column("run", both("Training run", "学習"), lambda v, lang: RUNS[v][lang]),
+            Column("training_flops", both("FLOPs (6·N·D)", "演算量（6·N·D）"), col_sci, "right"),
+            Column("gpu_hours", both("GPU-hours", "GPU時間"), col_int, "right"),
+            Column("achieved_tflops_per_gpu", both("TFLOP/s per GPU", "GPUあたりTFLOP/s"), col_number(0), "right"),
+            Column("utilisation_bf16_pct", both("Of BF16 peak", "BF16ピーク比"), col_pct(0, False), "right"),
+            Column("utilisation_fp8_pct", both("Of FP8 peak", "FP8ピーク比"), col_pct(0, False), "right"),
+        ),
+        caption=both("Implied utilisation: useful FLOPs per GPU-second against the chip's dense peak",
+                     "推定稼働率：GPU1秒あたりの有効演算量とチップの密演算ピークの比"),
+    )
+    gap = gap_decomposition_table(inp.facts, inp.as_of)
+    gap["inputs"] = [";".join(i) for i in gap["inputs"]]
+    gap_table = Table(
+        id="gpu-hour-gap-table",
+        data=gap,
+        columns=(
+            Column("factor", both("Factor (Llama 3.1 405B ÷ DeepSeek-V3)", "要因（Llama 3.1 405B÷DeepSeek-V3）"),
+                   lambda v, lang: GAP_FACTORS[v][lang]),
+            Column("ratio_x", both("Ratio", "比"), col_multiple(2), "right"),
+            Column("log_share_pct", both("Share of the gap (log)", "差への寄与（対数）"), col_pct(0, False), "right"),
+        ),
+        caption=both("Where the GPU-hour gap comes from", "GPU時間の差はどこから来るか"),
+    )
+    return chart, util_table, gap_table
+
+
+# --- values and build -----------------------------------------------------------------------
+
+
+def register(inp: Inputs, values: Values) -> None:
+    values.fact("v3_cost_usd_total", "usd", name="v3_cost_total_usd", scale=1e6)
+    values.fact("v3_gpu_hours_total", "int", name="v3_gpu_hours_total")
+    values.fact("v3_gpu_hours_pretraining", "int", name="v3_gpu_hours_pretraining")
+    values.fact("v3_rental_price_assumption", "usd", name="v3_rental_usd_per_gpu_hour")
+    values.fact("deepseek_self_reported_training_cluster", "int", name="v3_cluster_gpus")
+    values.fact("v3_training_tokens", "count", name="v3_training_tokens", scale=1e12)
+    values.fact("llama31_training_tokens", "count", name="llama31_training_tokens", scale=1e12, decimals=0)
+    values.fact("llama31_405b_gpu_hours", "int", name="llama31_405b_gpu_hours")
+    values.fact("llama3_405b_training_flops", "sci", name="llama3_405b_training_flops")
+    values.fact_date("v3_release_date", name="v3_report_date")
+    for gpu in ("h800_sxm", "h100_sxm"):
+        values.fact(gpu, "int", name=f"{gpu}_nvlink_gbps", key="nvlink_GBps")
+        values.fact(gpu, "int", name=f"{gpu}_bf16_tflops", key="bf16_dense_tflops")
+        values.fact(gpu, "int", name=f"{gpu}_fp8_tflops", key="fp8_dense_tflops")
+    fact_if(inp, values, "r1_rl_cost_usd_nature", "usd", name="r1_rl_cost_usd", decimals=0)
+    fact_if(inp, values, "r1_rl_hardware_nature", "int", name="r1_rl_gpus")
+    fact_if(inp, values, "llama4_maverick_gpu_hours", "int", name="llama4_maverick_gpu_hours")
+    fact_if(inp, values, "wang_50000_h100_claim", "int", name="wang_h100_claim")
+    fact_if(inp, values, "semianalysis_hopper_fleet", "int", name="semianalysis_hopper_fleet")
+    fact_if(inp, values, "semianalysis_a100_2021", "int", name="semianalysis_a100")
+    fact_if(inp, values, "semianalysis_hardware_spend", "usd", name="semianalysis_hardware_floor_usd", scale=1e6)
+    fact_if(inp, values, "semianalysis_server_capex", "usd", name="semianalysis_server_capex_usd", scale=1e9)
+    fact_if(inp, values, "semianalysis_operating_cost", "usd", name="semianalysis_operating_cost_usd", scale=1e6)
+
+
+def build(inp: Inputs, values: Values) -> Products:
+    register(inp, values)
+    cost_chart, cost_tbl = cost_products(inp)
+    gpu_chart, util_tbl, gap_tbl = compute_products(inp)
+    tables = [cost_tbl, scope_table(inp), claims_table(inp), util_tbl, gap_tbl]
+    r1 = r1_table(inp)
+    if r1 is not None:
+        tables.append(r1)
+    return Products(charts=[cost_chart, range_chart(inp), gpu_chart], tables=tables)
+

@@ -1,104 +1,383 @@
-"""Section 4: Dan Ives' call, backtested — buying at the close of the sell-off day."""
+"""Section 4: the "golden buying opportunity" call as a trade — buy at the sell-off close and hold —
+and the "top-3 of the decade" wording tested against every dip-buying entry since 2015.
+
+The numbers come from `analysis.backtest` and `analysis.dips` (one run per build, shared with
+section 3); a horizon that ends after the edition's date is shown as "not yet testable".
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import inspect
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from .. import fmt
-from ..analysis.returns import period_return_pct
+from ..analysis.backtest import ASSETS, HORIZONS
+from ..analysis.dips import DEFAULT_RULES, WINDOW, rank_dips
+from ..analysis.market import MarketResults
+from ..analysis.recovery import NOT_YET, OK
 from ..charts.render import Chart
 from ..charts.style import Palette
 from ..tables import Column, Table, col_date, col_pct
 from ..values import Values
 from . import Inputs, Products, both
+from .market_results import ensure_charts, market, month_axis, put, status_word
 
-COMPARE = ("NVDA", "SPY", "QQQ", "SOXX")
-HORIZONS = ((1, both("1 month", "1か月")), (3, both("3 months", "3か月")),
-            (6, both("6 months", "6か月")), (12, both("12 months", "12か月")))
+SHOCK, PRE, APRIL = "shock_2025-01-27", "pre_shock_2025-01-24", "april_2025_low"
+ENTRY_WORDS = {
+    PRE: both("Day before (24 Jan 2025)", "前営業日（2025年1月24日）"),
+    SHOCK: both("Sell-off close (27 Jan 2025)", "急落日の終値（2025年1月27日）"),
+    APRIL: both("April 2025 low", "2025年4月の安値"),
+}
+HORIZON_WORDS = {
+    "1m": both("1 month", "1か月"), "3m": both("3 months", "3か月"), "6m": both("6 months", "6か月"),
+    "12m": both("12 months", "12か月"), "latest": both("To the last common date", "共通の最終日まで"),
+}
+SOURCE = both("Source: adjusted daily closes in this project's snapshot (dividends reinvested).",
+              "出典：当プロジェクトのスナップショットの調整後終値（配当再投資）。")
+IVES_FACT = "ives_golden_buying_opportunity_2025-01-27"
+GLOBAL2000_FACT = "ives_no_global2000_on_chinese_startup"
+MAIN_RULE = "largest_falls_k10_gap0"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+def _returns_wide(res: MarketResults, entry: str) -> pd.DataFrame:
+    """One row per horizon, one column per asset, for one entry; status kept per row."""
+    r = res.backtest.returns
+    r = r[r["entry"] == entry]
+    if r.empty:
+        return pd.DataFrame()
+    wide = r.pivot(index="horizon", columns="asset", values="return_pct").reindex([h for h, _ in HORIZONS])
+    meta = r[r["asset"] == "NVDA"].set_index("horizon").reindex(wide.index)
+    out = pd.DataFrame({
+        "horizon": wide.index,
+        "status": meta["status"].to_numpy(),
+        "target_date": meta["target_date"].to_numpy(),
+        "exit_date": meta["exit_date"].to_numpy(),
+        **{f"{a.lower()}_return_pct": wide.get(a, pd.Series(np.nan, index=wide.index)).to_numpy() for a in ASSETS},
+    })
+    out["nvda_minus_spy_pp"] = out["nvda_return_pct"] - out["spy_return_pct"]
+    return out.reset_index(drop=True)
 
 
-def backtest(inp: Inputs) -> pd.DataFrame:
-    """Return from the event-day close over each horizon; empty where the horizon is after as_of."""
-    ev = inp.event_day
-    rows = []
-    for months, label in HORIZONS:
-        end = add_months(ev, months)
-        rows.append({"horizon": label["en"], "horizon_ja": label["ja"], "end_date": end,
-                     **{f"{t.lower()}_return_pct": period_return_pct(inp.closes, t, ev, end, inp.as_of)
-                        for t in COMPARE}})
-    common_last = min(inp.closes[t].dropna().index.max() for t in COMPARE).date()
-    last = min(common_last, inp.as_of)
-    rows.append({"horizon": "to last common date", "horizon_ja": "共通の最終日まで", "end_date": last,
-                 **{f"{t.lower()}_return_pct": period_return_pct(inp.closes, t, ev, last, inp.as_of)
-                    for t in COMPARE}})
-    return pd.DataFrame(rows)
+def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> None:
+    values.fact(IVES_FACT, "text", name="ives_call_text")
+    values.fact(GLOBAL2000_FACT, "text", name="ives_global2000_text")
+    f = values.facts[IVES_FACT]
+    values.metric("ives_source_publisher", f.source.publisher.split(" (")[0], "text", inputs=(IVES_FACT,))
+    values.metric("ives_source_url", str(f.source.url), "text", inputs=(IVES_FACT,))
+    src = tuple(f"snapshot:{a}" for a in ASSETS)
+    for r in bt.itertuples():
+        h = r.horizon
+        end = r.exit_date if r.status == OK else r.target_date
+        if h == "12m":
+            put(values, "backtest_12m_end_date", end, "date", formula="event day + 12 months (first close on/after)")
+            values.metric("backtest_12m_status", status_word(r.status, "en") or "ok", "text")
+        if h == "latest":
+            put(values, "backtest_last_date", end, "date", formula="last date with prices for all compared series")
+        if r.status != OK:
+            continue
+        tag = "to_last" if h == "latest" else h
+        for a in ASSETS:
+            put(values, f"{a.lower()}_{tag}_return_pct", getattr(r, f"{a.lower()}_return_pct"), "pct_signed",
+                decimals=1, inputs=(f"snapshot:{a}",), formula="exit close ÷ entry close (27 Jan 2025) − 1")
+        put(values, f"nvda_{tag}_minus_spy_pp", r.nvda_minus_spy_pp, "number", decimals=1, inputs=src,
+            formula="NVDA return − SPY return, percentage points")
 
 
 def _draw_growth(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    for i, (t, part) in enumerate(df.groupby("ticker", sort=False)):
-        ax.plot(part["date"], part["value_usd"], color=pal.series[i], linewidth=1.8, label=t)
+    for i, t in enumerate(ASSETS):
+        part = df[df["ticker"] == t]
+        if not part.empty:
+            ax.plot(part["date"], part["value_usd"], color=pal.series[i], linewidth=1.6, label=t)
     ax.axhline(100, color=pal.muted, linewidth=0.8)
-    ax.set_ylabel(both("Value of $100 invested at the close", "終値で投資した100ドルの価値（ドル）")[lang])
-    ax.legend(loc="upper left")
+    low = df[(df["ticker"] == "NVDA")]
+    if not low.empty:
+        r = low.loc[low["value_usd"].idxmin()]
+        ax.plot([r["date"]], [r["value_usd"]], "o", color=pal.negative, markersize=4)
+        ax.annotate(both("Worst close", "最安値")[lang], (r["date"], r["value_usd"]), xytext=(8, -4),
+                    textcoords="offset points", color=pal.negative, fontsize=8, va="top")
+    ax.set_ylabel(both(r"Value of \$100 bought at the close (\$)", "終値で買った100ドルの価値（ドル）")[lang])
+    span = (df["date"].max() - df["date"].min()).days
+    month_axis(ax, lang, (1, 7) if span > 400 else (1, 4, 7, 10))
+    ax.legend(loc="upper left", ncols=2, fontsize=9)
 
 
-def build(inp: Inputs, values: Values) -> Products:
-    ev = inp.event_day
-    bt = backtest(inp)
-    twelve = bt.iloc[3]
-    values.fact("ives_golden_buying_opportunity_2025-01-27", "text", name="ives_call_text")
-    values.metric("backtest_12m_end_date", twelve["end_date"], "date",
-                  formula="event day + 12 months (first trading day on or after)")
-    for t in ("nvda", "spy"):
-        v = twelve[f"{t}_return_pct"]
-        if v is not None and not pd.isna(v):
-            values.metric(f"{t}_12m_return_pct", v, "pct_signed", inputs=(f"snapshot:{t.upper()}",),
-                          formula="close 12 months after ÷ event-day close − 1")
-    last = bt.iloc[-1]
-    values.metric("backtest_last_date", last["end_date"], "date",
-                  formula="last date with prices for all compared series")
-    values.metric("nvda_to_last_return_pct", last["nvda_return_pct"], "pct_signed",
-                  inputs=("snapshot:NVDA",), formula="last close ÷ event-day close − 1")
-    values.metric("spy_to_last_return_pct", last["spy_return_pct"], "pct_signed",
-                  inputs=("snapshot:SPY",), formula="last close ÷ event-day close − 1")
-
-    c = inp.closes.loc[pd.Timestamp(ev): pd.Timestamp(last["end_date"]), ["NVDA", "SPY", "SOXX"]]
+def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) -> Chart | None:
+    ev = pd.Timestamp(inp.event_day)
+    if last is None or pd.isna(last) or last <= ev:
+        return None
+    c = inp.closes.loc[ev:last, list(ASSETS)]
     growth = (c / c.iloc[0] * 100).reset_index().melt(id_vars="date", var_name="ticker",
                                                        value_name="value_usd").dropna()
-    chart = Chart(
+    ends = growth.groupby("ticker").tail(1).set_index("ticker")["value_usd"]
+    nv = growth[growth["ticker"] == "NVDA"]
+    low = nv.loc[nv["value_usd"].idxmin()]
+    end_en = ", ".join(f"{t} {fmt.usd(ends[t], 'en', 0)}" for t in ASSETS if t in ends)
+    end_ja = "、".join(f"{t} {fmt.number(ends[t], 0)}ドル" for t in ASSETS if t in ends)
+    return Chart(
         id="buy-the-dip",
         data=growth,
         draw=_draw_growth,
         title=both("$100 bought at the sell-off close", "急落日の終値で買った100ドル"),
         alt={
-            "en": f"Line chart of $100 invested at the close on {fmt.date(ev, 'en')} in Nvidia, the "
-                  f"S&P 500 ETF and the SOXX semiconductor ETF, to {fmt.date(last['end_date'], 'en')}. "
-                  f"Nvidia ends at {fmt.usd(100 + last['nvda_return_pct'], 'en', 0)}, the S&P 500 at "
-                  f"{fmt.usd(100 + last['spy_return_pct'], 'en', 0)}.",
-            "ja": f"{fmt.date(ev, 'ja')}の終値でエヌビディア、S&P500 ETF、半導体ETF（SOXX）に100ドルずつ投資した"
-                  f"場合の価値の推移（{fmt.date(last['end_date'], 'ja')}まで）。エヌビディアは"
-                  f"{fmt.number(100 + last['nvda_return_pct'], 0)}ドル、S&P500は"
-                  f"{fmt.number(100 + last['spy_return_pct'], 0)}ドルで終わる。",
+            "en": f"Line chart of $100 invested at the close on {fmt.date(ev.date(), 'en')} in NVDA, SPY, QQQ and "
+                  f"SOXX, to {fmt.date(last.date(), 'en')}. Nvidia's worst point was "
+                  f"{fmt.usd(low['value_usd'], 'en', 0)} on {fmt.date(low['date'].date(), 'en')}. "
+                  f"End values: {end_en}.",
+            "ja": f"{fmt.date(ev.date(), 'ja')}の終値でNVDA、SPY、QQQ、SOXXに100ドルずつ投資した場合の価値の推移"
+                  f"（{fmt.date(last.date(), 'ja')}まで）。エヌビディアの最低は{fmt.date(low['date'].date(), 'ja')}の"
+                  f"{fmt.number(low['value_usd'], 0)}ドル。最終値：{end_ja}。",
         },
-        source=both("Source: adjusted daily closes in this project's snapshot (dividends reinvested).",
-                    "出典：当プロジェクトのスナップショットの調整後終値（配当再投資）。"),
+        source=SOURCE,
     )
+
+
+def _entries(res: MarketResults, values: Values) -> pd.DataFrame:
+    """NVDA for the three buyers: 12-month and to-date returns, drawdown and time under water."""
+    r = res.backtest.returns
+    d = res.backtest.drawdowns
+    rows = []
+    for e in res.backtest.entries.itertuples():
+        row: dict = {"entry": e.entry, "entry_date": e.entry_date, "status": e.status}
+        for h in ("12m", "latest"):
+            x = r[(r["entry"] == e.entry) & (r["asset"] == "NVDA") & (r["horizon"] == h)]
+            row[f"nvda_{h}_pct"] = x["return_pct"].iloc[0] if len(x) else np.nan
+            row[f"status_{h}"] = x["status"].iloc[0] if len(x) else e.status
+            s = r[(r["entry"] == e.entry) & (r["asset"] == "SPY") & (r["horizon"] == h)]
+            row[f"spy_{h}_pct"] = s["return_pct"].iloc[0] if len(s) else np.nan
+        dd = d[(d["entry"] == e.entry) & (d["asset"] == "NVDA") & (d["horizon"] == "latest")] if len(d) else d
+        if len(dd):
+            x = dd.iloc[0]
+            row.update(max_drawdown_pct=x["max_drawdown_pct"], peak_date=x["peak_date"], trough_date=x["trough_date"],
+                       worst_vs_cost_pct=x["worst_vs_cost_pct"], worst_vs_cost_date=x["worst_vs_cost_date"],
+                       days_below_cost=x["days_below_cost"], underwater_days=x["underwater_days"],
+                       underwater_end=x["underwater_end"])
+        rows.append(row)
+    cols = ["entry", "entry_date", "status", "nvda_12m_pct", "status_12m", "spy_12m_pct", "nvda_latest_pct",
+            "status_latest", "spy_latest_pct", "max_drawdown_pct", "peak_date", "trough_date", "worst_vs_cost_pct",
+            "worst_vs_cost_date", "days_below_cost", "underwater_days", "underwater_end"]
+    df = pd.DataFrame(rows).reindex(columns=cols)
+    nv = ("snapshot:NVDA",)
+    for key, tag in ((SHOCK, "shock"), (PRE, "pre"), (APRIL, "april")):
+        if df.empty or key not in set(df["entry"]):
+            continue
+        x = df.set_index("entry").loc[key]
+        put(values, f"bt_{tag}_entry_date", x["entry_date"], "date", inputs=nv)
+        for col, kind, f in (
+            ("nvda_12m_pct", "pct_signed", "12-month return from this entry"),
+            ("nvda_latest_pct", "pct_signed", "return from this entry to the last common date"),
+            ("max_drawdown_pct", "pct", "largest fall from a running peak, entry to last common date"),
+            ("worst_vs_cost_pct", "pct", "lowest close ÷ entry close − 1"),
+            ("days_below_cost", "int", "trading days closing below the entry close"),
+            ("underwater_days", "int", "longest run of closes below the entry close"),
+        ):
+            if col in x:
+                put(values, f"bt_{tag}_{col}", x[col], kind, decimals=1, inputs=nv, formula=f)
+        for col in ("peak_date", "trough_date", "worst_vs_cost_date", "underwater_end"):
+            if col in x:
+                put(values, f"bt_{tag}_{col}", x[col], "date", inputs=nv)
+    return df
+
+
+def _entries_table(df: pd.DataFrame) -> Table:
+    def ret(v: object, lang: str) -> str:
+        return "–" if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
+
+    def nvda_12m(v: object, lang: str) -> str:
+        return status_word(NOT_YET, lang) if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
+
+    return Table(
+        id="entries-table",
+        data=df,
+        columns=(
+            Column("entry", both("Bought at", "買った時点"), lambda v, lang: ENTRY_WORDS[v][lang]),
+            Column("entry_date", both("Date", "日付"), col_date),
+            Column("nvda_12m_pct", both("NVDA, 12 months", "NVDA 12か月"), nvda_12m, "right"),
+            Column("spy_12m_pct", both("SPY, 12 months", "SPY 12か月"), ret, "right"),
+            Column("nvda_latest_pct", both("NVDA, to last date", "NVDA 最終日まで"), ret, "right"),
+            Column("max_drawdown_pct", both("Worst fall from a peak", "高値からの最大下落"), col_pct(1), "right"),
+            Column("worst_vs_cost_pct", both("Worst vs price paid", "買値に対する最大の含み損"), col_pct(1), "right"),
+            Column("underwater_days", both("Longest spell below cost (days)", "買値割れの最長期間（営業日）"),
+                   lambda v, lang: "–" if pd.isna(v) else fmt.number(v, 0), "right"),
+        ),
+        caption=both("Three buyers of Nvidia compared", "エヌビディアを買った三つのタイミングの比較"),
+    )
+
+
+# --- the "top-3" test ------------------------------------------------------------------------------
+
+def rule_words(kind: str, param: float, gap: int, rearm: float, lang: str) -> str:
+    """The dip rule in words, for tables and charts (numbers are fine there)."""
+    if kind == "largest_falls":
+        en = f"{int(param)} largest one-day falls" + (f", at least {gap} sessions apart" if gap else "")
+        ja = f"1日の下落率上位{int(param)}日" + (f"（{gap}営業日以上の間隔）" if gap else "")
+    else:
+        back = "a new 52-week high" if rearm == 0 else f"within {rearm:g}% of the high"
+        back_ja = "52週高値の更新" if rearm == 0 else f"高値から{rearm:g}%以内への回復"
+        en = f"first close {param:g}% below the 52-week high (re-armed by {back})"
+        ja = f"52週高値から{param:g}%下回った最初の終値（{back_ja}で再設定）"
+    return en if lang == "en" else ja
+
+
+def _draw_dips(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
+    d = df.sort_values("rank").reset_index(drop=True)
+    colours = [pal.negative if e else pal.muted for e in d["is_event"]]
+    y = np.arange(len(d))
+    ax.barh(y, d["fwd_12m_pct"], color=colours)
+    labels = [f"{int(r)}. {fmt.date(pd.Timestamp(t).date(), lang)}" for r, t in zip(d["rank"], d["entry_date"],
+                                                                                    strict=True)]
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.axvline(0, color=pal.muted, linewidth=0.8)
+    ax.set_xlabel(both("Return over the next 12 months (%)", "その後12か月のリターン（%）")[lang])
+    ax.grid(axis="y", visible=False)
+
+
+def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
+    sens = res.dips.sensitivity.reindex(columns=[*res.dips.sensitivity.columns, *(
+        c for c in ("episode_entry_date", "episode_fwd_pct", "episode_rank", "episode_top3")
+        if c not in res.dips.sensitivity.columns)])
+    ent = res.dips.entries
+    values.metric("dip_window_days", WINDOW, "int", formula="sessions in the trailing 52-week high")
+    start = inspect.signature(rank_dips).parameters["start"].default
+    values.metric("dip_search_start", pd.Timestamp(start).date(), "date", formula="rank_dips start")
+    ks = sorted({int(r.param) for r in DEFAULT_RULES if r.kind == "largest_falls"})
+    ns = sorted({r.param for r in DEFAULT_RULES if r.kind == "below_high"})
+    gaps = sorted({r.min_gap_days for r in DEFAULT_RULES if r.min_gap_days})
+    values.metric("dip_k_list", ", ".join(map(str, ks)), "text", formula="K in the largest-falls rules")
+    values.metric("dip_n_list", ", ".join(f"{n:g}%" for n in ns), "text", formula="N in the below-high rules")
+    values.metric("dip_gap_days", gaps[0] if gaps else 0, "int", formula="de-clustering gap (sessions)")
+    values.metric("dip_rules_count", len(sens), "int", formula="dip definitions tested")
+    done = sens[sens["status"] == OK]
+    values.metric("dip_rules_tested", len(done), "int", formula="definitions with a ranked DeepSeek entry")
+    if len(sens):
+        values.metric("dip_rules_not_yet", int((sens["status"] == NOT_YET).sum()), "int",
+                      formula="definitions whose DeepSeek entry's 12-month exit is after the edition date")
+    if len(done):
+        ev = done[done["event_is_entry"]]
+        values.metric("dip_event_top3_count", int((ev["episode_rank"] <= 3).sum()), "int",
+                      formula="definitions where 27 Jan 2025 itself ranks in the top 3")
+        values.metric("dip_event_entry_rules", len(ev), "int", formula="definitions where 27 Jan 2025 is an entry")
+        if len(ev):
+            put(values, "dip_event_best_rank", int(ev["episode_rank"].min()), "int",
+                formula="best rank of 27 Jan 2025 across definitions")
+        values.metric("dip_episode_top3_count", int(done["episode_top3"].astype(bool).sum()), "int",
+                      formula="definitions where the episode's first entry ranks in the top 3")
+        later = done[~done["event_is_entry"]]
+        if len(later):
+            x = later.sort_values("episode_rank").iloc[0]
+            put(values, "dip_later_entry_date", x["episode_entry_date"], "date", inputs=("snapshot:NVDA",))
+            put(values, "dip_later_entry_rank", int(x["episode_rank"]), "int", formula="rank of that entry")
+            put(values, "dip_later_entry_n", int(x["n_ranked"]), "int", formula="ranked entries under that rule")
+            put(values, "dip_later_entry_fwd_pct", x["episode_fwd_pct"], "pct_signed", decimals=1,
+                inputs=("snapshot:NVDA",), formula="12-month return from that entry")
+            put(values, "dip_later_threshold_pct", x["param"], "pct", decimals=0,
+                formula="N of the best-ranked below-the-high rule for the episode")
+    main = ent[ent["rule_id"] == MAIN_RULE].copy()
+    charts: list[Chart] = []
+    m = sens.set_index("rule_id").loc[MAIN_RULE] if MAIN_RULE in set(sens["rule_id"]) else None
+    if m is not None and m["status"] == OK:
+        put(values, "dip_main_rank", int(m["episode_rank"]), "int", formula="rank of 27 Jan 2025, ten largest falls")
+        put(values, "dip_main_n", int(m["n_ranked"]), "int", formula="entries ranked under that rule")
+        ranked = main.dropna(subset=["fwd_12m_pct"])
+        fall_rank = int((ranked["signal_pct"] < float(main.loc[main["is_event"], "signal_pct"].iloc[0])).sum()) + 1
+        put(values, "dip_event_fall_rank", fall_rank, "int", inputs=("snapshot:NVDA",),
+            formula="rank of the 27 Jan 2025 fall by size among the ten largest since 2015")
+        best = ranked.sort_values("rank").iloc[0]
+        put(values, "dip_main_best_date", best["entry_date"], "date", inputs=("snapshot:NVDA",))
+        put(values, "dip_main_best_fwd_pct", best["fwd_12m_pct"], "pct_signed", decimals=0, inputs=("snapshot:NVDA",))
+        evr = main[main["is_event"]].iloc[0]
+        charts.append(Chart(
+            id="dip-entries",
+            data=main[["entry_date", "signal_pct", "exit_date", "fwd_12m_pct", "rank", "is_event"]],
+            draw=_draw_dips,
+            title=both("Nvidia's ten largest one-day falls since 2015, by the next year's return",
+                       "2015年以降のエヌビディアの1日下落率上位10日と、その後1年のリターン"),
+            alt={
+                "en": f"Bar chart of the 12-month return after each of Nvidia's {len(main)} largest one-day falls "
+                      f"since 2015, best first. {fmt.date(evr['entry_date'].date(), 'en')} ranks "
+                      f"{int(evr['rank'])} of {len(ranked)} with {fmt.pct(evr['fwd_12m_pct'], 1, signed=True)}; "
+                      f"the best was {fmt.date(best['entry_date'].date(), 'en')} with "
+                      f"{fmt.pct(best['fwd_12m_pct'], 1, signed=True)}.",
+                "ja": f"2015年以降のエヌビディアの1日下落率上位{len(main)}日について、その後12か月のリターンを高い順に"
+                      f"並べた棒グラフ。{fmt.date(evr['entry_date'].date(), 'ja')}は{len(ranked)}日中"
+                      f"{int(evr['rank'])}位（{fmt.pct(evr['fwd_12m_pct'], 1, signed=True)}）。最高は"
+                      f"{fmt.date(best['entry_date'].date(), 'ja')}の{fmt.pct(best['fwd_12m_pct'], 1, signed=True)}。",
+            },
+            source=SOURCE,
+            size=(6.0, 4.2),
+        ))
+    sens["rule_en"] = [rule_words(r.kind, r.param, int(r.min_gap_days), r.rearm_pct, "en") for r in sens.itertuples()]
+    sens["rule_ja"] = [rule_words(r.kind, r.param, int(r.min_gap_days), r.rearm_pct, "ja") for r in sens.itertuples()]
+    data = sens.drop(columns=[c for c in ("reason",) if c in sens])
+
+    def rank_cell(v: object, lang: str, df: pd.DataFrame = data) -> str:
+        r = df.set_index("rule_id").loc[v]
+        if r["status"] != OK:
+            return status_word(r["status"], lang)
+        word = both("of", "中")
+        if lang == "ja":
+            return f"{int(r['n_ranked'])}{word['ja']}{int(r['episode_rank'])}位"
+        return f"{int(r['episode_rank'])} {word['en']} {int(r['n_ranked'])}"
+
+    def top3(v: object, lang: str) -> str:
+        if pd.isna(v):
+            return "–"
+        return both("yes", "はい")[lang] if bool(v) else both("no", "いいえ")[lang]
+
+    table = Table(
+        id="dip-sensitivity-table",
+        data=data,
+        columns=(
+            Column("rule_en", both("Entry rule", "買いの定義"),
+                   lambda v, lang: v if lang == "en" else data.set_index("rule_en").loc[v, "rule_ja"]),
+            Column("event_is_entry", both("27 Jan an entry?", "1月27日は該当？"), top3),
+            Column("episode_entry_date", both("DeepSeek-episode entry", "DeepSeek局面の買い日"), col_date),
+            Column("episode_fwd_pct", both("Its 12-month return", "その12か月リターン"), col_pct(1), "right"),
+            Column("rule_id", both("Rank", "順位"), rank_cell, "right"),
+            Column("episode_top3", both("Top 3?", "上位3位以内？"), top3),
+        ),
+        caption=both("How the rank moves with the definition of a buying opportunity",
+                     "「買い場」の定義によって順位はどう変わるか"),
+        sortable=True,
+    )
+    return charts, [table]
+
+
+def build(inp: Inputs, values: Values) -> Products:
+    res = market(inp)
+    bt = _returns_wide(res, SHOCK)
+    _backtest_values(res, values, bt)
+    charts: list[Chart] = []
+    latest = bt[bt["horizon"] == "latest"]
+    last = pd.Timestamp(latest["exit_date"].iloc[0]) if len(latest) and latest["status"].iloc[0] == OK else None
+    growth = _growth_chart(inp, res, last)
+    if growth is not None:
+        charts.append(growth)
+
+    def cell(v: object, lang: str) -> str:
+        return status_word(NOT_YET, lang) if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
+
     table = Table(
         id="backtest-table",
         data=bt,
         columns=(
-            Column("horizon", both("Held for", "保有期間"),
-                   lambda v, lang: v if lang == "en" else bt.set_index("horizon").loc[v, "horizon_ja"]),
-            Column("end_date", both("Until", "終了日"), col_date),
-            *(Column(f"{t.lower()}_return_pct", both(t, t), col_pct(1), "right") for t in COMPARE),
+            Column("horizon", both("Held for", "保有期間"), lambda v, lang: HORIZON_WORDS[v][lang]),
+            Column("exit_date", both("Sold on", "売却日"), col_date),
+            *(Column(f"{a.lower()}_return_pct", both(a, a), cell, "right") for a in ASSETS),
+            Column("nvda_minus_spy_pp", both("NVDA − SPY (points)", "NVDA−SPY（ポイント）"),
+                   lambda v, lang: "–" if pd.isna(v) else fmt.number(v, 1, lang, signed=True), "right"),
         ),
         caption=both("Returns from buying at the sell-off close", "急落日の終値で買った場合のリターン"),
     )
-    return Products(charts=[chart], tables=[table])
+    entries = _entries(res, values)
+    tables = [table, _entries_table(entries)] if len(entries) else [table]
+    c, t = _dips(res, values)
+    charts = ensure_charts(charts + c, {
+        "buy-the-dip": both("$100 bought at the sell-off close", "急落日の終値で買った100ドル"),
+        "dip-entries": both("Nvidia's largest one-day falls, by the next year's return",
+                            "エヌビディアの1日の大幅下落と、その後1年のリターン"),
+    }, res.as_of.date())
+    return Products(charts=charts, tables=tables + t)

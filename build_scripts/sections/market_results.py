@@ -1,0 +1,133 @@
+"""Shared by the overreaction and investor sections: one `analyse_market` run per build, plus the
+small helpers both pages need (group names, status words, month axes, optional values).
+
+Keeping the run here means both pages print numbers from the same analysis, and the benchmark
+times the same call the build makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from .. import fmt
+from ..analysis.market import MarketResults, analyse_market
+from ..analysis.recovery import NO_DATA, NOT_YET, OK
+from ..charts.render import Chart
+from ..charts.style import Palette
+from ..values import Kind, Values
+from . import Inputs, both
+
+GROUP_NAMES = {
+    "chips": both("Chips", "半導体"),
+    "networking": both("Networking & servers", "ネットワーク・サーバー"),
+    "power": both("Power", "電力"),
+    "hyperscalers_software": both("Hyperscalers & software", "ハイパースケーラー・ソフト"),
+    "japan": both("Japan", "日本"),
+    "index": both("Indexes & ETFs", "指数・ETF"),
+}
+GROUP_ORDER = list(GROUP_NAMES)
+STATUS_WORDS = {
+    NOT_YET: both("not yet testable", "まだ検証できません"),
+    NO_DATA: both("no data", "データなし"),
+    "never": both("not back yet", "未回復"),
+    "not an entry": both("no entry", "該当なし"),
+}
+EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_last: tuple[Inputs, MarketResults] | None = None
+
+
+def market(inp: Inputs) -> MarketResults:
+    """The market analysis for these inputs, computed once per build and reused by both pages."""
+    global _last
+    if _last is None or _last[0] is not inp:
+        _last = (inp, analyse_market(inp.prices, inp.facts, inp.as_of, tickers=inp.tickers))
+    return _last[1]
+
+
+def ok(value: Any) -> bool:
+    """A value a page can print: present, and a finite number if it is a number."""
+    if value is None or value is pd.NaT:
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return not (isinstance(value, pd.Timestamp) and pd.isna(value))
+
+
+def put(values: Values, name: str, value: Any, kind: Kind, **kw: Any) -> bool:
+    """Register a metric only when it exists, so a page can test `v.name is defined`."""
+    if not ok(value):
+        return False
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    elif hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    values.metric(name, value, kind, **kw)
+    return True
+
+
+def status_word(status: object, lang: str) -> str:
+    return STATUS_WORDS.get(str(status), {"en": str(status), "ja": str(status)})[lang] if status != OK else ""
+
+
+def group_colours(pal: Palette) -> dict[str, str]:
+    """One colour per group; funds and indexes in grey so the company groups stand out."""
+    picks = {"chips": 0, "networking": 1, "power": 2, "hyperscalers_software": 3, "japan": 4, "index": 6}
+    return {g: pal.series[i % len(pal.series)] for g, i in picks.items()}
+
+
+def group_name(group: str, lang: str) -> str:
+    return GROUP_NAMES.get(group, both(group, group))[lang]
+
+
+def month_label(day: dt.date, lang: str) -> str:
+    if lang == "ja":
+        return f"{day.year}年{day.month}月"
+    return f"{EN_MONTH_ABBR[day.month - 1]} {day.year}"
+
+
+def month_axis(ax: Axes, lang: str, months: tuple[int, ...] = (1, 7)) -> None:
+    """Month ticks formatted per language (e.g. "Jan 2025" / "2025年1月"), no rotation."""
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: month_label(mdates.num2date(x).date(), lang)))
+    ax.tick_params(axis="x", rotation=0)
+
+
+def day_label(day: dt.date, lang: str) -> str:
+    """Short day label for chart annotations: "27 Jan" / "1月27日"."""
+    if lang == "ja":
+        return f"{day.month}月{day.day}日"
+    return f"{day.day} {EN_MONTH_ABBR[day.month - 1]}"
+
+
+def _draw_waiting(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, STATUS_WORDS[NOT_YET][lang], ha="center", va="center", fontsize=12, color=pal.muted,
+            transform=ax.transAxes)
+
+
+def waiting_chart(chart_id: str, title: dict[str, str], as_of: dt.date) -> Chart:
+    """Stands in for a chart whose data do not exist yet on the edition's date, so pages still build."""
+    return Chart(
+        id=chart_id,
+        data=pd.DataFrame({"status": [NOT_YET], "as_of": [as_of]}),
+        draw=_draw_waiting,
+        title=title,
+        alt={"en": f"Placeholder: not yet testable as of {fmt.date(as_of, 'en')}.",
+             "ja": f"{fmt.date(as_of, 'ja')}の時点ではまだ検証できません。"},
+        source=both("No data yet.", "まだデータがありません。"),
+        size=(6.0, 1.2),
+    )
+
+
+def ensure_charts(charts: list[Chart], wanted: dict[str, dict[str, str]], as_of: dt.date) -> list[Chart]:
+    """Add a placeholder for every wanted chart id the section could not draw for this edition."""
+    have = {c.id for c in charts}
+    return charts + [waiting_chart(i, t, as_of) for i, t in wanted.items() if i not in have]
