@@ -67,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
                     page = ctx.new_page()
                     for name in args.pages:
                         page.goto(f"{base}/{lang_prefix}{name}")
+                        # Charts load lazily; a full-page picture needs all of them.
+                        page.evaluate("document.querySelectorAll('img[loading=lazy]')"
+                                      ".forEach(i => { i.loading = 'eager'; })")
                         page.wait_for_load_state("networkidle")
+                        page.wait_for_timeout(300)
                         slug = (name.strip("/") or "home").replace("/", "-")
                         out = args.out / f"{lang_prefix.strip('/') or 'en'}-{slug}-{scheme}-{vp}.png"
                         page.screenshot(path=str(out), full_page=args.full)
