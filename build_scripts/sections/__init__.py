@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +28,8 @@ class Inputs:
     closes: pd.DataFrame
     tickers: dict[str, Ticker]
     as_of: dt.date
+    # Results shared by several sections of one build (e.g. the market analysis), computed once.
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def event_day(self) -> dt.date:

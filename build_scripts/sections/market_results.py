@@ -41,15 +41,11 @@ STATUS_WORDS = {
 }
 EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-_last: tuple[Inputs, MarketResults] | None = None
-
-
 def market(inp: Inputs) -> MarketResults:
     """The market analysis for these inputs, computed once per build and reused by both pages."""
-    global _last
-    if _last is None or _last[0] is not inp:
-        _last = (inp, analyse_market(inp.prices, inp.facts, inp.as_of, tickers=inp.tickers))
-    return _last[1]
+    if "market" not in inp.cache:
+        inp.cache["market"] = analyse_market(inp.prices, inp.facts, inp.as_of, tickers=inp.tickers)
+    return inp.cache["market"]
 
 
 def ok(value: Any) -> bool:
