@@ -8,6 +8,7 @@ build did not produce fails the build instead of printing a blank.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,28 @@ class PageError(Exception):
     pass
 
 
+_CJK = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"
+_ENDS_IN_TEXT = re.compile(rf"(?:[{_CJK}]|</span>)$")
+_STARTS_WITH_TEXT = re.compile(rf"^(?:[{_CJK}]|<span class=\"v\")")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join soft line breaks inside Japanese paragraphs, which browsers show as stray spaces.
+
+    Only a line of running text (not a heading, table row or HTML block) that ends in Japanese or a
+    printed value is joined to a next line that starts the same way.
+    """
+    out: list[str] = []
+    for line in markdown.split("\n"):
+        prev = out[-1] if out else ""
+        if (out and _ENDS_IN_TEXT.search(prev) and _STARTS_WITH_TEXT.match(line)
+                and not prev.lstrip().startswith(("#", "|", "<div", "<figure", "!", "?"))):
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
     """Fill one page. `depth` is how many folders deep the page is, to reach generated files."""
     root = "../" * depth
@@ -108,12 +131,13 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
 
     names = {k: Markup(v) for k, v in ctx["v"].items()}
     try:
-        return env.from_string(markdown).render(
+        out = env.from_string(markdown).render(
             v=names, raw=ctx["raw"], lang=ctx["lang"],
             chart=lambda key: lookup("charts", key),
             table=lambda key: lookup("tables", key),
             **{k: v for k, v in ctx.items() if k not in {"v", "raw", "charts", "tables", "lang"}},
         )
+        return join_cjk_lines(out) if ctx["lang"] == "ja" else out
     except jinja2.UndefinedError as err:
         raise PageError(f"{page}: {err.message} (every value must come from the build)") from None
     except jinja2.TemplateNotFound as err:

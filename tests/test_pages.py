@@ -63,3 +63,10 @@ def test_every_number_in_the_prose_traces_to_a_value(built_site: Path, lang: str
         if found:
             bad[md.stem] = found
     assert not bad, bad
+
+
+def test_japanese_soft_line_breaks_are_joined_but_blocks_are_kept() -> None:
+    text = '急落しました。\n同じ日の<span class="v">x</span>\nです。\n\n- 箇条書き\n| 表 |\n## 見出し\n本文\n'
+    out = pages.join_cjk_lines(text)
+    assert out.startswith('急落しました。同じ日の<span class="v">x</span>です。')
+    assert out.endswith("\n\n- 箇条書き\n| 表 |\n## 見出し\n本文\n")
