@@ -22,11 +22,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
+def find_chromium() -> str | None:
+    """The system's Chromium (or Chrome): Playwright drives it, so no browser is downloaded."""
+    return next((p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))), None)
+
+
 def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
-    raise SystemExit("no Chromium on PATH (Debian: apt-get install chromium)")
+    path = find_chromium()
+    if path is None:
+        raise SystemExit("no Chromium on PATH (Debian: apt-get install chromium)")
+    return path
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from build_scripts.shots import CHROMIUM_ARGS, serve
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-playwright = pytest.importorskip("playwright.sync_api")
 AXE_DIR = Path(__file__).parent / "a11y"
 AXE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -24,22 +19,11 @@ def axe_source() -> Path:
     return AXE
 
 
-@pytest.fixture(scope="module")
-def page_factory(built_site: Path) -> Iterator[tuple[object, str]]:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.fail("Chromium is required for browser tests (Debian: apt-get install chromium)")
-    with serve(built_site) as url, playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield browser, url
-        browser.close()
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["", "headline/", "efficiency/", "overreaction/", "investor/", "methodology/",
                                   "ja/", "ja/overreaction/"])
-def test_no_axe_violations(page_factory, axe_source: Path, path: str, scheme: str) -> None:
-    browser, url = page_factory
+def test_no_axe_violations(browser, site_url: str, axe_source: Path, path: str, scheme: str) -> None:
+    url = site_url
     ctx = browser.new_context(color_scheme=scheme)
     page = ctx.new_page()
     page.goto(f"{url}/{path}")
