@@ -70,9 +70,9 @@ def rc(lang: str, palette: Palette, salt: str) -> dict[str, object]:
     return {
         "font.family": "sans-serif",
         "font.sans-serif": fonts,
-        "font.size": 10,
-        "axes.titlesize": 11,
-        "axes.labelsize": 10,
+        "font.size": 11.5,
+        "axes.titlesize": 12.5,
+        "axes.labelsize": 11.5,
         "axes.edgecolor": palette.grid,
         "axes.labelcolor": palette.text,
         "axes.facecolor": "none",
