@@ -52,7 +52,6 @@ test-fast: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(RUN) -m ruff check build_scripts tests
-	$(RUN) -m ruff format --check build_scripts tests || true
 
 refresh: $(SITE_STAMP)
 	$(RUN) -m build_scripts refresh $(ARGS)
