@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from . import pages
-from .charts.render import render
+from .charts.render import render, write_if_changed
 from .facts import load_facts
 from .market.snapshot import load_prices, wide_closes
 from .market.tickers import load_tickers
@@ -97,24 +97,17 @@ def write_products(inp: Inputs, values: Values, products: Products, build_dir: P
         for chart in products.charts:
             drawn += render(chart, lang, out, cache)
         for table in products.tables:
-            _write(out / "data" / f"{table.id}.csv", table.csv())
+            write_if_changed(out / "data" / f"{table.id}.csv", table.csv())
         buf = io.StringIO()
         rows = values.manifest()
         w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-        _write(out / "data" / "values.csv", buf.getvalue().encode())
+        write_if_changed(out / "data" / "values.csv", buf.getvalue().encode())
         ctx = pages.build_context(values, products.charts, products.tables, lang,
                                   extra={"as_of": inp.as_of.isoformat()})
         pages.write_context(ctx, pages.context_path(lang, build_dir))
     return drawn, len(products.charts) * len(LANGS) * 2
-
-
-def _write(path: Path, data: bytes) -> None:
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def source_date_epoch(inp: Inputs) -> str:

@@ -33,6 +33,17 @@ def col_count(decimals: int | None = None) -> Cell:
     return lambda v, lang: "–" if pd.isna(v) else fmt.count(v, lang, decimals)
 
 
+def col_sci(v: Any, lang: str) -> str:
+    return "–" if pd.isna(v) else fmt.sci(v, lang, 1)
+
+
+def col_multiple(decimals: int = 1) -> Cell:
+    return lambda v, lang: "–" if pd.isna(v) else fmt.multiple(v, lang, decimals)
+
+
+col_int = col_number(0)
+
+
 def col_date(v: Any, lang: str) -> str:
     return "–" if v is None or pd.isna(v) else fmt.date(pd.Timestamp(v).date(), lang)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..facts import Fact
+from .metric import visible
 from .recovery import EVENT, NO_DATA, NOT_YET, OK, DateLike, closes_of, to_ts
 
 PREV_CLOSE_FACT = "nvda_close_2025-01-24"
@@ -46,8 +47,7 @@ PRICE_PERF_FACTS = (
 
 def known_facts(facts: Mapping[str, Fact], as_of: DateLike) -> dict[str, Fact]:
     """Facts dated on/before `as_of`: what a reader could have known on that day."""
-    cut = to_ts(as_of).date()
-    return {k: f for k, f in facts.items() if f.day <= cut}
+    return visible(facts, to_ts(as_of).date())
 
 
 def number(value: object) -> float | None:

@@ -8,7 +8,6 @@ from typing import Any
 import pandas as pd
 
 from .. import fmt
-from ..tables import Cell
 from ..values import Kind, Values
 from . import Inputs, both
 
@@ -35,18 +34,6 @@ def _missing(v: Any) -> bool:
 
 def col_confidence(v: Any, lang: str) -> str:
     return CONFIDENCE[v][lang]
-
-
-def col_int(v: Any, lang: str) -> str:
-    return "–" if _missing(v) else fmt.number(v, 0, lang)
-
-
-def col_sci(v: Any, lang: str) -> str:
-    return "–" if _missing(v) else fmt.sci(v, lang, 1)
-
-
-def col_multiple(decimals: int = 1) -> Cell:
-    return lambda v, lang: "–" if _missing(v) else fmt.multiple(v, lang, decimals)
 
 
 def usd_cell(v: Any, lang: str) -> str:

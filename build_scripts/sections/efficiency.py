@@ -29,10 +29,10 @@ from ..analysis.fp8 import GRANULARITY
 from ..analysis.params import mtp_breakdown
 from ..charts.render import Chart
 from ..charts.style import Palette
-from ..tables import Column, Table, col_number, col_pct, col_text
+from ..tables import Column, Table, col_int, col_multiple, col_number, col_pct, col_text
 from ..values import Values
 from . import Inputs, Products, both
-from .common import col_confidence, col_int, col_multiple, fact_if, partial_date, usd_cell
+from .common import col_confidence, fact_if, partial_date, usd_cell
 
 # --- parameters -----------------------------------------------------------------------------
 

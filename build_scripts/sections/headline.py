@@ -22,10 +22,10 @@ from ..analysis.compute import (
 )
 from ..charts.render import Chart
 from ..charts.style import Palette
-from ..tables import Column, Table, col_date, col_number, col_pct
+from ..tables import Column, Table, col_date, col_int, col_multiple, col_number, col_pct, col_sci
 from ..values import Values
 from . import Inputs, Products, both
-from .common import col_confidence, col_int, col_multiple, col_sci, fact_if, usd_cell
+from .common import col_confidence, fact_if, usd_cell
 
 STAGES = {
     "pretraining": both("Pre-training", "事前学習"),
