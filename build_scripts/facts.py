@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from .errors import DataError
 from .paths import FACTS_DIR, ROOT
+from .yamlio import load_yaml
 
 Confidence = Literal["primary-verified", "primary", "secondary", "unverified"]
 Scalar = int | float | str | bool | None
@@ -93,10 +93,7 @@ def load_facts(folder: Path = FACTS_DIR) -> dict[str, Fact]:
     out: dict[str, Fact] = {}
     for path in sorted(folder.glob("*.yaml")):
         rel = _rel(path)
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            raise DataError(rel, "file", f"not valid YAML ({err.__class__.__name__})") from None
+        doc = load_yaml(path, rel)
         if not isinstance(doc, Mapping) or not isinstance(doc.get("facts"), list):
             raise DataError(rel, "file", "top level must be a mapping with a 'facts' list")
         for fact in parse_facts(doc["facts"], rel):

@@ -6,11 +6,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import DataError
 from ..paths import DATA
+from ..yamlio import load_yaml
 
 TICKERS_FILE = DATA / "tickers.yaml"
 Group = Literal["chips", "networking", "power", "hyperscalers_software", "japan", "index"]
@@ -34,7 +34,9 @@ def slug(symbol: str) -> str:
 
 @cache
 def load_tickers(path: Path = TICKERS_FILE) -> dict[str, Ticker]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = load_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("tickers"), dict):
+        raise DataError(path.name, "file", "top level must be a mapping with a 'tickers' mapping")
     out: dict[str, Ticker] = {}
     for sym, rec in (doc.get("tickers") or {}).items():
         try:

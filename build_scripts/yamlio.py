@@ -1,0 +1,113 @@
+"""The one way the project reads YAML: safe, bounded, and with errors that name the file and line.
+
+Data files arrive from contributors and providers. YAML aliases let a few lines expand into
+gigabytes (an "alias bomb"), and PyYAML's own errors are tracebacks that name no rule. So data
+files may not use anchors or aliases at all, duplicate keys are refused (the second would silently
+win), and an impossible date such as 2024-13-45 is reported with its line instead of crashing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from .errors import DataError
+
+MAX_BYTES = 5_000_000  # far above any data file here; refuses a runaway file before parsing
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without anchors/aliases and without duplicate keys."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark.line + 1, "aliases (*name) are not allowed in data files",
+                           "write the value out in full")
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(event.start_mark.line + 1, f"anchors (&{anchor}) are not allowed in data files",
+                           "write the value out in full")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise _Refused(key_node.start_mark.line + 1, f"duplicate key '{key}'",
+                                   "keep one of the two entries")
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as err:
+            raise _Refused(node.start_mark.line + 1, f"'{node.value}' is not a real date ({err})",
+                           "write a real date as YYYY-MM-DD") from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, rule: str, hint: str) -> None:
+        super().__init__(rule)
+        self.line, self.rule, self.hint = line, rule, hint
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text; any problem becomes a `DataError` naming `file` and the line."""
+    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        raise DataError(file, "file", f"larger than {MAX_BYTES:,} bytes; data files are small",
+                        hint="split the file or check that it is the right one")
+    try:
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+    except _Refused as err:
+        raise DataError(file, f"line {err.line}", err.rule, hint=err.hint) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"line {mark.line + 1}" if mark else "file"
+        raise DataError(file, where, f"not valid YAML: {err.problem or err.context}",
+                        hint="check the indentation and quoting near that line") from None
+    except yaml.YAMLError as err:
+        raise DataError(file, "file", f"not valid YAML ({err.__class__.__name__})") from None
+
+
+def load_yaml(path: Path, file: str | None = None) -> Any:
+    """Read and parse a YAML file; `file` is how messages name it (default: its name)."""
+    name = file or path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(name, "file", "does not exist") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DataError(name, f"byte {err.start}", "not valid UTF-8 text") from None
+    return parse_yaml(text, name)
+
+
+def iso_date(value: Any) -> dt.date | None:
+    """A YAML date value as a `date`, or None if it is not a real YYYY-MM-DD date.
+
+    Quoted dates ("2025-01-31") arrive as strings; they are accepted only in strict ISO form.
+    """
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
