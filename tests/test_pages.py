@@ -35,7 +35,8 @@ NAMES = re.compile(
     r"DeepSeek-V\d(\.\d)?|DeepSeek-R\d|H20(?!\d)|(?<![A-Za-z])[RV]\d(?!\d)|FP\d+|BF16|H\d{3}|A\d{3}|B\d{3}|"
     r"S&P\s?500|Nasdaq-100|ナスダック100|S&P500|Llama \d(\.\d)?|GPT-\d\w*|Qwen\d|Mixtral \dx\d+B|"
     r"Global \d+|\b\dx\d+B\b|o\d(-mini)?|\^?N225|9984\.T|Claude \d\.\d|gpt-oss-\d+b|Grok-\d|"
-    r"CC BY \d\.\d|SMCI|GOOGL|QQQ|SOXX|SMH|\bC\d\.\d\b|IPAex|v\d\.\d|Top-\d"
+    r"CC BY \d\.\d|SMCI|GOOGL|QQQ|SOXX|SMH|(?<![A-Za-z])C\d\.\d+(?!\d)|IPAex|v\d\.\d|Top-\d|"
+    r"[Dd]ay[- ]0\b|(?<![A-Za-z])T\d+(?!\d)"
 )
 
 

@@ -29,6 +29,8 @@ SNAPSHOT_GRADE = "primary-verified"
 # The 12-month comparisons of the investor call: market, large-cap tech and two chip funds.
 GOLDEN_COMPARATORS = ("SPY", "QQQ", "SOXX", "SMH")
 DIP_START = pd.Timestamp("2015-01-01")
+# Growth after the event is compared with this many quarters before it.
+QUARTERS_BEFORE = 4
 
 
 def slug(ticker: str) -> str:
@@ -46,11 +48,15 @@ class Collector:
     """Metrics of one computation; a missing or non-finite value is left out, never printed."""
 
     metrics: list[Metric] = field(default_factory=list)
+    # Figures the analysis knows but could not compute on this date (kept, so that a claim test
+    # naming one is told apart from a test naming a figure that does not exist at all).
+    absent: set[str] = field(default_factory=set)
 
     def add(self, name: str, value: object, unit: str, formula: str = "",
             inputs: Iterable[str] = ("snapshot",), grade: str = SNAPSHOT_GRADE) -> None:
         v = _plain(value)
         if v is None:
+            self.absent.add(name)
             return
         self.metrics.append(Metric(name, v, unit, tuple(inputs), formula, grade))
 
@@ -74,10 +80,10 @@ def _plain(value: object) -> float | int | str | dt.date | None:
 
 
 def market_metrics(res: MarketResults, closes: pd.DataFrame, tickers: Mapping[str, Ticker],
-                   event: EventDef, spec: EventSpec | None = None) -> list[Metric]:
+                   event: EventDef, spec: EventSpec | None = None, collector: Collector | None = None) -> list[Metric]:
     """Every market figure the pages print or the claims test, by name."""
     spec = spec or res.event_study.spec
-    c = Collector()
+    c = collector if collector is not None else Collector()
     _design(c, event, spec)
     _event_study(c, res, spec)
     _relative(c, closes, res.as_of, event)
@@ -105,6 +111,7 @@ def _design(c: Collector, event: EventDef, spec: EventSpec) -> None:
     c.add("es_max_gap_days", spec.max_gap_days, "days", "study.max_gap_days", src)
     c.add("es_confidence_pct", spec.confidence * 100, "pct", "study.confidence × 100", src)
     c.add("es_power_pct", spec.power * 100, "pct", "study.power × 100", src)
+    c.add("es_significance_pct", (1 - spec.confidence) * 100, "pct", "(1 − study.confidence) × 100", src)
     c.add("es_z", spec.z, "number", "normal quantile at 1 − (1 − confidence) / 2", src)
     c.add("es_mde_factor", spec.mde_factor, "number", "z(1 − α/2) + z(power)", src)
     c.add("es_path_first_day", spec.path_days[0], "session_offset", "study.path_days[0]", src)
@@ -247,10 +254,11 @@ def _recovery(c: Collector, res: MarketResults) -> None:
         t, inputs = r.ticker, (f"snapshot:{r.ticker}",)
         c.add(f"{slug(t)}_day0_return_pct", r.day1_pct, "pct_change", "close on the event day ÷ last close before − 1",
               inputs)
-        if r.status == OK:
-            c.add(f"{slug(t)}_recovery_days", r.trading_days, "sessions",
-                  "trading days until the first close above the last pre-event close", inputs)
-            c.add(f"{slug(t)}_recovery_date", r.recovery_date, "date", "first close above the pre-event close", inputs)
+        ok = r.status == OK
+        c.add(f"{slug(t)}_recovery_days", r.trading_days if ok else None, "sessions",
+              "trading days until the first close above the last pre-event close", inputs)
+        c.add(f"{slug(t)}_recovery_date", r.recovery_date if ok else None, "date",
+              "first close above the pre-event close", inputs)
         if r.status == DATA_ENDED:
             c.add(f"{slug(t)}_data_end", r.data_end, "date", "last close in the snapshot", inputs)
     nv = shown[shown["ticker"] == "NVDA"]
@@ -397,10 +405,11 @@ def _demand(c: Collector, res: MarketResults) -> None:
             c.add("dc_pre_period", pre["period"], "text", "last quarter that ended before the event", (pre["fact_id"],))
             c.add("dc_pre_quarter_end", pre["quarter_end"], "date", "its end", (pre["fact_id"],))
             c.add("dc_pre_usd", pre["data_center_musd"] * 1e6, "usd", "its data-centre revenue", (pre["fact_id"],))
-            last4 = before["dc_qoq_pct"].dropna().tail(4)
-            if len(last4) == 4:
+            last4 = before["dc_qoq_pct"].dropna().tail(QUARTERS_BEFORE)
+            c.add("dc_before_quarters", QUARTERS_BEFORE, "count", "quarters before the event compared", ("code",))
+            if len(last4) == QUARTERS_BEFORE:
                 c.add("dc_before_mean_qoq_pct", last4.mean(), "pct_change",
-                      "mean quarter-on-quarter growth, four quarters before the event", ids)
+                      "mean quarter-on-quarter growth, the quarters before the event", ids)
         c.add("dc_after_quarters", len(after), "count", "quarters that ended after the event and are reported", ids)
         if len(after) and len(before):
             q = after["dc_qoq_pct"]
@@ -409,8 +418,9 @@ def _demand(c: Collector, res: MarketResults) -> None:
                   ids)
             c.add("dc_after_mean_qoq_pct", q.mean(), "pct_change", "mean quarter-on-quarter growth after the event",
                   ids)
-            if len(before["dc_qoq_pct"].dropna().tail(4)) == 4:
-                c.add("dc_mean_qoq_after_minus_before_pp", q.mean() - before["dc_qoq_pct"].dropna().tail(4).mean(),
+            if len(before["dc_qoq_pct"].dropna().tail(QUARTERS_BEFORE)) == QUARTERS_BEFORE:
+                c.add("dc_mean_qoq_after_minus_before_pp",
+                      q.mean() - before["dc_qoq_pct"].dropna().tail(QUARTERS_BEFORE).mean(),
                       "pp", "mean growth after − mean growth in the four quarters before", ids)
             last = after.iloc[-1]
             c.add("dc_last_period", last["period"], "text", "latest reported quarter", (last["fact_id"],))

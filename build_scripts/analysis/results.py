@@ -18,7 +18,7 @@ from ..market.snapshot import wide_closes
 from ..market.tickers import Ticker
 from .compute import all_metrics
 from .market import MarketResults, analyse_market
-from .market_metrics import market_metrics
+from .market_metrics import Collector, market_metrics
 from .metric import Metric
 from .technique_metrics import technique_metrics
 
@@ -31,6 +31,8 @@ class Results:
     metrics: Mapping[str, Metric]
     market: MarketResults
     facts: Mapping[str, Fact] = field(repr=False)
+    # Figures the analysis knows of but could not compute on this date.
+    absent: frozenset[str] = frozenset()
 
     def get(self, name: str) -> Metric | None:
         return self.metrics.get(name)
@@ -49,9 +51,11 @@ def analyse(facts: Mapping[str, Fact], prices: pd.DataFrame, tickers: Mapping[st
     market = analyse_market(prices, facts, as_of, tickers=tickers)
     closes = wide_closes(prices.loc[prices["date"] <= pd.Timestamp(as_of)])
     found: dict[str, Metric] = {}
+    collector = Collector()
     for m in (*all_metrics(facts, as_of), *technique_metrics(facts, as_of),
-              *market_metrics(market, closes, tickers, event)):
+              *market_metrics(market, closes, tickers, event, collector=collector)):
         if m.name in found:
             raise ValueError(f"figure '{m.name}' computed twice (once in each of two analyses)")
         found[m.name] = m
-    return Results(as_of=as_of, metrics=dict(sorted(found.items())), market=market, facts=facts)
+    return Results(as_of=as_of, metrics=dict(sorted(found.items())), market=market, facts=facts,
+                   absent=frozenset(collector.absent - set(found)))

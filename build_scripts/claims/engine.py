@@ -189,7 +189,7 @@ def check_figures(book: ClaimsFile, results: Results) -> None:
         for t in claim.tests:
             for name in (t.metric, *(t.interval or ())):
                 known = (name.removeprefix("fact:") in results.facts) if name.startswith("fact:") else (
-                    name in results.metrics)
+                    name in results.metrics or name in results.absent)
                 if not known:
                     raise DataError("claims.yaml", f"claim {claim.id}", f"test '{t.id}': '{name}' is not a figure "
                                     "the analysis computes", hint="check the name against values.csv")

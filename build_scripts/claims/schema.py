@@ -9,7 +9,15 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import DataError
 from ..paths import CLAIMS
@@ -113,18 +121,28 @@ class Claim(_Strict):
     def kinds(self) -> tuple[str, ...]:
         return tuple(k for k, on in (("empirical", bool(self.tests)), ("attribution", self.attribution)) if on)
 
+    @field_validator("tests")
+    @classmethod
+    def _unique_tests(cls, tests: tuple[Test, ...]) -> tuple[Test, ...]:
+        ids = [t.id for t in tests]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"test ids used twice: {dupes}")
+        return tests
+
+    @field_validator("rule")
+    @classmethod
+    def _rule_fits_tests(cls, rule: str | tuple[Step, ...] | None, info: ValidationInfo) -> object:
+        if isinstance(rule, tuple):
+            check_steps(rule, {t.id for t in info.data.get("tests", ())})
+        return rule
+
     @model_validator(mode="after")
     def _consistent(self) -> Claim:
         if not self.tests and self.attribution is None:
             raise ValueError("a claim needs tests, an attribution, or both")
         if self.tests and self.rule is None:
             raise ValueError("a claim with tests needs a rule")
-        ids = [t.id for t in self.tests]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"test ids used twice: {dupes}")
-        if isinstance(self.rule, tuple):
-            check_steps(self.rule, set(ids))
         return self
 
 
@@ -174,9 +192,6 @@ class ClaimsFile(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"claim ids used twice: {dupes}")
-        for c in self.claims:
-            if isinstance(c.rule, str) and c.rule not in self.rules:
-                raise ValueError(f"claim {c.id}: unknown rule '{c.rule}' (known: {sorted(self.rules)})")
         return self
 
     def steps(self, claim: Claim) -> tuple[Step, ...]:
@@ -194,16 +209,23 @@ def _where(err: ValidationError, doc: object) -> tuple[str, str]:
             claims[loc[1]], dict) else None
         item = f"claim {cid}" if cid else f"claim #{loc[1] + 1}"
         loc = loc[2:]
-    field = ".".join(str(p) for p in loc) or "claim"
     msg = first["msg"].removeprefix("Value error, ")
-    return item, f"field '{field}': {msg}"
+    if not loc:
+        return item, msg
+    return item, f"field '{'.'.join(str(p) for p in loc)}': {msg}"
 
 
 @cache
 def load_claims(path: Path = CLAIMS) -> ClaimsFile:
     doc = load_yaml(path)
+    hint = "see the comments at the top of data/claims.yaml"
     try:
-        return ClaimsFile.model_validate(doc)
+        book = ClaimsFile.model_validate(doc)
     except ValidationError as err:
         item, rule = _where(err, doc)
-        raise DataError(path.name, item, rule, hint="see the comments at the top of data/claims.yaml") from None
+        raise DataError(path.name, item, rule, hint=hint) from None
+    for c in book.claims:
+        if isinstance(c.rule, str) and c.rule not in book.rules:
+            raise DataError(path.name, f"claim {c.id}", f"field 'rule': unknown rule '{c.rule}' "
+                            f"(known: {', '.join(sorted(book.rules))})", hint=hint)
+    return book

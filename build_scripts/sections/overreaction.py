@@ -156,9 +156,16 @@ def _car_columns(df: pd.DataFrame, z: float, qqq: bool) -> list[Column]:
     return cols
 
 
+def _confidence_html(inp: Inputs) -> str:
+    """The confidence level as a traced value, for captions assembled here."""
+    m = inp.results.get("es_confidence_pct")
+    return f'<span class="v" data-ref="metric:es_confidence_pct">{fmt.pct(m.value, 0)}</span>'
+
+
 def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups: pd.DataFrame,
                     paths: pd.DataFrame, z: float) -> tuple[list[Chart], list[Table]]:
     ev = inp.event_day
+    level = _confidence_html(inp)
     fell = int((day0["ret_pct"] < 0).sum())
     charts = []
     if len(day0):
@@ -223,9 +230,9 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
             Column("ret_day0_pct", both("Return day 0", "当日の騰落率"), col_pct(2), "right"),
             *_car_columns(stats, z, qqq=True),
         ),
-        caption=both("Event study, market model vs SPY; ± gives the 95% confidence interval (last column: the "
+        caption=both(f"Event study, market model vs SPY; ± gives the {level} confidence interval (last column: the "
                      "same model vs QQQ). Benchmarks and series that follow them are not tested.",
-                     "イベントスタディ（SPY基準のマーケットモデル。±は95%信頼区間の幅。最終列はQQQ基準）。"
+                     f"イベントスタディ（SPY基準のマーケットモデル。±は{level}信頼区間の幅。最終列はQQQ基準）。"
                      "ベンチマークとそれに連動する系列は検証対象外"),
         sortable=True,
     )
@@ -238,8 +245,8 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
             Column("beta", both("β", "β"), col_number(2), "right"),
             *_car_columns(groups, z, qqq=False),
         ),
-        caption=both("Equal-weighted group portfolios against each benchmark; ± gives the 95% confidence interval",
-                     "グループ別の等ウェイト・ポートフォリオ（ベンチマーク別。±は95%信頼区間の幅）"),
+        caption=both(f"Equal-weighted group portfolios against each benchmark; ± gives the {level} confidence interval",
+                     f"グループ別の等ウェイト・ポートフォリオ（ベンチマーク別。±は{level}信頼区間の幅）"),
         sortable=True,
     )
     return charts, [table, group_table]
@@ -251,6 +258,7 @@ def _reversal_table(inp: Inputs) -> Table:
     semiconductor fund over the same sessions."""
     r = inp.results
     fund = inp.event.study.sector_fund.lower()
+    level = fmt.pct(inp.event.study.confidence * 100, 0)
     rows = []
     for a, b in inp.event.study.reversal_windows:
         def get(name: str) -> float:
@@ -276,7 +284,7 @@ def _reversal_table(inp: Inputs) -> Table:
         columns=(
             Column("window", both("Sessions after the sell-off", "急落後の営業日")),
             Column("car_pct", both("Nvidia CAR", "エヌビディアのCAR"), col_pct(1), "right"),
-            Column("window", both("95% interval", "95%信頼区間"), interval, "right"),
+            Column("window", both(f"{level} interval", f"{level}信頼区間"), interval, "right"),
             Column("mde_pp", both("Smallest detectable effect (pp)", "検出できる最小の効果（ポイント）"),
                    col_number(0), "right"),
             Column("reversal_pct", both("Share of day-0 fall reversed", "当日の下落を戻した割合"),

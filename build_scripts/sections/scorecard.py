@@ -17,7 +17,7 @@ from ..catalog import both_words, word
 from ..charts.render import Chart
 from ..charts.style import Palette
 from ..claims.engine import ClaimVerdict, Figure, TestResult
-from ..claims.schema import ATTRIBUTION, EMPIRICAL, ClaimsFile, Step, Test
+from ..claims.schema import ATTRIBUTION, EMPIRICAL, Claim, ClaimsFile, Step, Test
 from ..claims.timeline import changes
 from ..display import load_display
 from ..event import load_event
@@ -45,6 +45,11 @@ def esc(text: str) -> str:
 
 def slug(claim_id: str) -> str:
     return claim_id.lower().replace(".", "-")
+
+
+def claim_text(claim: Claim, lang: str) -> str:
+    """The claim as we paraphrase it; figures in it are the commentary's, traced to the claim."""
+    return f'<span class="claim-text" data-ref="claim:{claim.id}">{esc(claim.text[lang])}</span>'
 
 
 def badge(verdict: str, book: ClaimsFile, lang: str) -> str:
@@ -166,7 +171,7 @@ def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFr
 
     def claim_cell(cid: str, lang: str) -> str:
         c = by_id[cid].claim
-        return f"**[{cid}](#{slug(cid)})** {esc(c.text[lang])} [→]({PAGE[c.section]})"
+        return f"**[{cid}](#{slug(cid)})** {claim_text(c, lang)} [→]({PAGE[c.section]})"
 
     def verdict_cell(cid: str, lang: str) -> str:
         v = by_id[cid]
@@ -260,12 +265,12 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
     """A collapsible block per claim: attribution, the tests table and the rule in words."""
     c = v.claim
     headline = badge(v.headline, book, lang)
-    n = len(v.tests)
-    summary = esc(word(lang, "scorecard.tests_summary", claim=c.id,
-                       verdict=book.verdicts[v.headline].label[lang], n=n))  # type: ignore[index]
+    n = f'<span class="v" data-ref="claim:{c.id}">{len(v.tests)}</span>'
+    summary = word(lang, "scorecard.tests_summary", claim=esc(c.id),
+                   verdict=esc(book.verdicts[v.headline].label[lang]), n=n)  # type: ignore[index]
     lines = [f'<details class="claim" id="{slug(c.id)}" markdown>',
              f"<summary>{headline} {summary}</summary>", "",
-             f"**{c.id}** {esc(c.text[lang])}", ""]
+             f"**{c.id}** {claim_text(c, lang)}", ""]
     if c.attribution:
         lines += [esc(word(lang, "scorecard.said_by", who=c.attribution.who[lang])) + " "
                   + badge(v.attribution or "not_found", book, lang), ""]
