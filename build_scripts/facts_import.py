@@ -2,8 +2,9 @@
 
 The compiled files come in several shapes (plain fact lists, price tables, model lists, a
 timeline, configs). Each shape gets one small adapter; every output fact then has id, value,
-unit, date, source and confidence, and is checked by the same schema the build uses. Facts that
-cannot meet it (no URL, no value) are left out and listed, never patched up by hand.
+unit, date, source, evidence and seen_in, and is checked by the same schema and rules the build uses.
+Facts that cannot meet them (no URL, no value, no grade) are left out and listed, never patched up
+by hand; a curated file that already exists is never overwritten.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .fact_rules import first_problem
 from .facts import Fact
 from .paths import FACTS_DIR
 
@@ -43,7 +45,8 @@ def _prices(doc: Mapping[str, Any]) -> Iterator[Record]:
             "unit": p["unit"],
             "date": p["as_of"],
             "source": p["source"],
-            "confidence": p["confidence"],
+            "evidence": p.get("evidence"),
+            "seen_in": p.get("seen_in"),
             "note": p.get("note"),
         }
 
@@ -59,10 +62,12 @@ def _models(doc: Mapping[str, Any]) -> Iterator[Record]:
                 "total_params_b": m.get("total_params_B"),
                 "active_params_b": m.get("active_params_B"),
             },
-            "unit": "billion parameters",
+            "unit": {"developer": "text", "type": "text", "total_params_b": "billion parameters",
+                     "active_params_b": "billion parameters"},
             "date": m["release_date"],
             "source": m["source"],
-            "confidence": m["confidence"],
+            "evidence": m.get("evidence"),
+            "seen_in": m.get("seen_in"),
             "note": m.get("note"),
         }
 
@@ -73,10 +78,11 @@ def _techniques(doc: Mapping[str, Any]) -> Iterator[Record]:
             "id": t["id"],
             "label": t["technique"],
             "value": {"reference": t["reference"], "cited_by_deepseek": t["cited_by_deepseek"]},
-            "unit": "publication",
+            "unit": "record",
             "date": t["date"],
             "source": {"title": t["reference"], "publisher": "bibliographic record", "url": t["url"]},
-            "confidence": t["confidence"],
+            "evidence": t.get("evidence"),
+            "seen_in": t.get("seen_in"),
             "note": t.get("note"),
         }
 
@@ -87,35 +93,38 @@ def _configs(doc: Mapping[str, Any]) -> Iterator[Record]:
             "id": c["id"].lower(),
             "label": c["model"],
             "value": c["fields"],
-            "unit": "model config fields",
+            "unit": "record",
             "date": c["as_of"],
             "source": c["source"],
-            "confidence": c["confidence"],
+            "evidence": c.get("evidence"),
+            "seen_in": c.get("seen_in"),
             "note": c.get("note"),
         }
 
 
 def _gpus(doc: Mapping[str, Any]) -> Iterator[Record]:
-    skip = {"id", "name", "announced", "source", "confidence", "note"}
+    skip = {"id", "name", "announced", "source", "evidence", "seen_in", "note"}
     for g in doc.get("gpus", []):
         yield {
             "id": g["id"],
             "label": g["name"],
             "value": {k: v for k, v in g.items() if k not in skip},
-            "unit": "GPU specification (TFLOPS dense, GB/s, W)",
+            "unit": "record",
             "date": g["announced"],
             "source": g["source"],
-            "confidence": g["confidence"],
+            "evidence": g.get("evidence"),
+            "seen_in": g.get("seen_in"),
             "note": g.get("note"),
         }
     for e in doc.get("export_controls", []):
         yield {
             "id": e["id"],
             "value": e["what"],
-            "unit": "text (export-control event)",
+            "unit": "text",
             "date": e["date"],
             "source": e["source"],
-            "confidence": e["confidence"],
+            "evidence": e.get("evidence"),
+            "seen_in": e.get("seen_in"),
             "note": e.get("note"),
         }
 
@@ -149,7 +158,11 @@ def curate_file(path: Path) -> tuple[list[Record], list[str]]:
                 e = err.errors()[0]
                 dropped.append(f"{path.name}: {rec.get('id')}: {'.'.join(map(str, e['loc']))} {e['msg']}")
                 continue
-            kept.append(fact.model_dump(mode="json", exclude_none=True))
+            broken = first_problem(fact)
+            if broken:
+                dropped.append(f"{path.name}: {rec.get('id')}: {broken[0]} {broken[1]}")
+                continue
+            kept.append(fact.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
     return kept, dropped
 
 
@@ -162,10 +175,13 @@ def curate(src: Path, dest: Path = FACTS_DIR) -> list[str]:
         dropped_all += dropped
         if not kept:
             continue
+        if (dest / path.name).exists():
+            dropped_all.append(f"{path.name}: not written, {dest.name}/{path.name} exists (merge it by hand)")
+            continue
         header = (
             f"# Curated from the compiled fact file {path.name} by `python -m build_scripts facts "
             "import`.\n# Every fact: id, value, unit, date, source (title, publisher, url, locator), "
-            "confidence.\n"
+            "evidence, seen_in.\n"
         )
         body = yaml.safe_dump({"facts": kept}, sort_keys=False, allow_unicode=True, width=100)
         (dest / path.name).write_text(header + body, encoding="utf-8")
