@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import fmt
+from . import fmt, grades
 from .facts import Fact
 
 Kind = Literal[
@@ -30,6 +30,7 @@ class Value:
     decimals: int | None = None
     inputs: tuple[str, ...] = ()
     formula: str = ""
+    grade: str = grades.SNAPSHOT  # the weakest grade of what the value rests on
 
     def text(self, lang: str) -> str:
         v, d = self.value, self.decimals
@@ -59,7 +60,7 @@ class Value:
     def html(self, lang: str) -> str:
         return (
             f'<span class="v" data-ref="{html.escape(self.ref)}">'
-            f"{html.escape(self.text(lang))}</span>"
+            f"{html.escape(self.text(lang))}{grades.marker_html(self.grade, lang)}</span>"
         )
 
 
@@ -91,12 +92,12 @@ class Values:
         raw = f.value[key] if key is not None else f.value
         value = raw * scale if isinstance(raw, int | float) else raw
         return self._add(Value(name or fact_id.replace("-", "_").replace(".", "_"), value, kind,
-                               f"fact:{fact_id}", decimals, (fact_id,)))
+                               f"fact:{fact_id}", decimals, (fact_id,), grade=f.grade))
 
     def fact_date(self, fact_id: str, *, name: str | None = None) -> Value:
         f = self.facts[fact_id]
         return self._add(Value(name or f"{fact_id}_date", f.day, "date", f"fact:{fact_id}",
-                               inputs=(fact_id,)))
+                               inputs=(fact_id,), grade=f.grade))
 
     def metric(
         self,
@@ -107,11 +108,25 @@ class Values:
         inputs: tuple[str, ...] = (),
         formula: str = "",
         decimals: int | None = None,
+        grade: str | None = None,
     ) -> Value:
-        """A value computed by the build from the snapshot and/or facts."""
+        """A value computed by the build from the snapshot and/or facts. Its grade is `grade` if
+        given (an analysis metric knows its own), else the weakest of its inputs."""
         if isinstance(value, dt.datetime):
             value = value.date()
-        return self._add(Value(name, value, kind, f"metric:{name}", decimals, inputs, formula))
+        grade = grade if grade is not None else self.input_grade(inputs)
+        return self._add(Value(name, value, kind, f"metric:{name}", decimals, inputs, formula, grade))
+
+    def input_grade(self, inputs: tuple[str, ...]) -> str:
+        """The weakest grade among `inputs`: a fact's own, an earlier value's, or the snapshot's
+        for anything else (a price series such as `snapshot:NVDA`)."""
+        found = []
+        for ref in inputs:
+            if ref in self.facts:
+                found.append(self.facts[ref].grade)
+            elif ref in self.items:
+                found.append(self.items[ref].grade)
+        return grades.weakest(found)
 
     def manifest(self) -> list[dict[str, Any]]:
         """Every value with its source and formula, for the methodology page and the download."""
@@ -125,5 +140,6 @@ class Values:
                 "kind": v.kind,
                 "inputs": ";".join(v.inputs),
                 "formula": v.formula,
+                "grade": v.grade,
             })
         return rows
