@@ -98,6 +98,12 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
             if key in products.blocks:
                 raise ValueError(f"page block '{key}' made twice")
             products.blocks[key] = text
+    # Finishing steps read the complete registry (the whole site's values), after every section.
+    for section in sections:
+        if hasattr(section, "finish"):
+            out = section.finish(inp, values)
+            products.charts += out.charts
+            products.tables += out.tables
     products.charts.sort(key=lambda c: c.id)
     products.tables.sort(key=lambda t: t.id)
     ids = [c.id for c in products.charts] + [t.id for t in products.tables]

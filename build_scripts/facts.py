@@ -14,11 +14,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from . import fact_rules
 from .errors import DataError
 from .paths import FACTS_DIR, ROOT
 from .yamlio import load_yaml
 
-Confidence = Literal["primary-verified", "primary", "secondary", "unverified"]
 Scalar = int | float | str | bool | None
 Value = int | float | str | list[Any] | dict[str, Any]
 
@@ -33,17 +33,50 @@ class Source(BaseModel):
     locator: str | None = None
 
 
+class SeenIn(BaseModel):
+    """Where the value was read: `kind` from the grade vocabulary; `at` names a copy or paraphrase."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    at: str | None = None
+
+
+class Period(BaseModel):
+    """The period a financial figure covers (a fiscal quarter, a calendar or fiscal year)."""
+
+    model_config = ConfigDict(extra="forbid")
+    basis: Literal["fiscal", "calendar"]
+    year: int = Field(ge=1900, le=2100)
+    quarter: int | None = Field(default=None, ge=1, le=4)
+    end: dt.date | None = None
+
+
 class Fact(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
     value: Value
-    unit: str = Field(min_length=1)
+    # One unit from data/facts/vocab/units.yaml, or one per named part of the value.
+    unit: str | dict[str, str]
     # Some facts are only dated to a month or a year (a 1991 paper); keep that precision.
     date: str
     source: Source
-    confidence: Confidence
+    # What kind of statement this is, and where we read it (data/facts/vocab/grades.yaml).
+    evidence: str
+    seen_in: SeenIn | None = None
     label: str | None = None
     note: str | None = None
+    # Structured fields, so no analysis has to read a number or a name out of prose.
+    approx: bool = False  # the source gives the figure as approximate ("about", "~")
+    baseline: str | None = None  # what a comparison is measured against
+    company: str | None = None  # lower-case key of the company a financial figure is about
+    measure: str | None = None  # what a financial figure measures: revenue, capex ...
+    period: Period | None = None
+    stage: Literal["plan", "actual"] | None = None
+
+    @field_validator("seen_in", mode="before")
+    @classmethod
+    def _seen_in(cls, v: Any) -> Any:
+        return {"kind": v} if isinstance(v, str) else v
 
     @field_validator("value", mode="before")
     @classmethod
@@ -62,6 +95,11 @@ class Fact(BaseModel):
         """The fact's date, with a month- or year-only date read as its first day."""
         parts = [int(p) for p in self.date.split("-")] + [1, 1]
         return dt.date(parts[0], parts[1], parts[2])
+
+    @property
+    def grade(self) -> str:
+        """`evidence/seen_in`, e.g. 'news/copy' (see build_scripts/grades.py)."""
+        return f"{self.evidence}/{self.seen_in.kind if self.seen_in else 'not_seen'}"
 
 
 def checked_date(v: Any) -> str:
@@ -84,7 +122,7 @@ def checked_date(v: Any) -> str:
 def _rule(err: ValidationError) -> str:
     first = err.errors()[0]
     loc = ".".join(str(p) for p in first["loc"]) or "fact"
-    return f"field '{loc}': {first['msg']}"
+    return f"field '{loc}': {first['msg'].removeprefix('Value error, ')}"
 
 
 def parse_facts(records: Iterable[Mapping[str, Any]], file: str) -> list[Fact]:
@@ -94,24 +132,37 @@ def parse_facts(records: Iterable[Mapping[str, Any]], file: str) -> list[Fact]:
         if not isinstance(rec, Mapping):
             raise DataError(file, where, "a fact must be a mapping")
         try:
-            facts.append(Fact.model_validate(dict(rec)))
+            fact = Fact.model_validate(dict(rec))
         except ValidationError as err:
             raise DataError(file, where, _rule(err)) from None
+        broken = fact_rules.first_problem(fact)
+        if broken:
+            raise DataError(file, where, f"field '{broken[0]}': {broken[1]}")
+        facts.append(fact)
     return facts
 
 
 def load_facts(folder: Path = FACTS_DIR) -> dict[str, Fact]:
-    """Every fact in `folder/*.yaml`, by id. Duplicate ids are an error: ids are how pages cite."""
+    """Every fact in `folder/*.yaml`, by id. Duplicate ids are an error: ids are how pages cite.
+
+    A file the refresh wrote (`origin: refresh`, e.g. EDGAR filings) may repeat a curated id: its
+    filing value then confirms or replaces the curated one (see `build_scripts/filings.py`).
+    """
+    from . import filings
+
     out: dict[str, Fact] = {}
+    refreshed: dict[str, Fact] = {}
     for path in sorted(folder.glob("*.yaml")):
         rel = _rel(path)
         doc = load_yaml(path, rel, dates_as_text=True)  # an impossible date is refused below, naming the fact
         if not isinstance(doc, Mapping) or not isinstance(doc.get("facts"), list):
             raise DataError(rel, "file", "top level must be a mapping with a 'facts' list")
+        target = refreshed if doc.get("origin") == filings.REFRESH_ORIGIN else out
         for fact in parse_facts(doc["facts"], rel):
-            if fact.id in out:
+            if fact.id in target:
                 raise DataError(rel, f"fact '{fact.id}'", "duplicate id (ids must be unique)")
-            out[fact.id] = fact
+            target[fact.id] = fact
+    out = filings.merge(out, refreshed.values())
     if not out:
         raise DataError(_rel(folder), "folder", "no facts found")
     return out

@@ -2,8 +2,9 @@
 
 The compiled files come in several shapes (plain fact lists, price tables, model lists, a
 timeline, configs). Each shape gets one small adapter; every output fact then has id, value,
-unit, date, source and confidence, and is checked by the same schema the build uses. Facts that
-cannot meet it (no URL, no value) are left out and listed, never patched up by hand.
+unit, date, source, evidence and seen_in, and is checked by the same schema and rules the build uses.
+Facts that cannot meet them (no URL, no value, no grade) are left out and listed, never patched up
+by hand; a curated file that already exists is never overwritten.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import DataError
+from .fact_rules import first_problem
 from .facts import Fact
 from .paths import FACTS_DIR
 from .yamlio import load_yaml
@@ -43,7 +45,8 @@ def _price(p: Mapping[str, Any]) -> Record:
         "unit": p["unit"],
         "date": p["as_of"],
         "source": p["source"],
-        "confidence": p["confidence"],
+        "evidence": p.get("evidence"),
+        "seen_in": p.get("seen_in"),
         "note": p.get("note"),
     }
 
@@ -58,10 +61,12 @@ def _model(m: Mapping[str, Any]) -> Record:
             "total_params_b": m.get("total_params_B"),
             "active_params_b": m.get("active_params_B"),
         },
-        "unit": "billion parameters",
+        "unit": {"developer": "text", "type": "text", "total_params_b": "billion parameters",
+                 "active_params_b": "billion parameters"},
         "date": m["release_date"],
         "source": m["source"],
-        "confidence": m["confidence"],
+        "evidence": m.get("evidence"),
+        "seen_in": m.get("seen_in"),
         "note": m.get("note"),
     }
 
@@ -71,10 +76,11 @@ def _technique(t: Mapping[str, Any]) -> Record:
         "id": t["id"],
         "label": t["technique"],
         "value": {"reference": t["reference"], "cited_by_deepseek": t["cited_by_deepseek"]},
-        "unit": "publication",
+        "unit": "record",
         "date": t["date"],
         "source": {"title": t["reference"], "publisher": "bibliographic record", "url": t["url"]},
-        "confidence": t["confidence"],
+        "evidence": t.get("evidence"),
+        "seen_in": t.get("seen_in"),
         "note": t.get("note"),
     }
 
@@ -84,15 +90,16 @@ def _config(c: Mapping[str, Any]) -> Record:
         "id": c["id"].lower(),
         "label": c["model"],
         "value": c["fields"],
-        "unit": "model config fields",
+        "unit": "record",
         "date": c["as_of"],
         "source": c["source"],
-        "confidence": c["confidence"],
+        "evidence": c.get("evidence"),
+        "seen_in": c.get("seen_in"),
         "note": c.get("note"),
     }
 
 
-_GPU_META = {"id", "name", "announced", "source", "confidence", "note"}
+_GPU_META = {"id", "name", "announced", "source", "evidence", "seen_in", "note"}
 
 
 def _gpu(g: Mapping[str, Any]) -> Record:
@@ -100,10 +107,11 @@ def _gpu(g: Mapping[str, Any]) -> Record:
         "id": g["id"],
         "label": g["name"],
         "value": {k: v for k, v in g.items() if k not in _GPU_META},
-        "unit": "GPU specification (TFLOPS dense, GB/s, W)",
+        "unit": "record",
         "date": g["announced"],
         "source": g["source"],
-        "confidence": g["confidence"],
+        "evidence": g.get("evidence"),
+        "seen_in": g.get("seen_in"),
         "note": g.get("note"),
     }
 
@@ -112,10 +120,11 @@ def _export_control(e: Mapping[str, Any]) -> Record:
     return {
         "id": e["id"],
         "value": e["what"],
-        "unit": "text (export-control event)",
+        "unit": "text",
         "date": e["date"],
         "source": e["source"],
-        "confidence": e["confidence"],
+        "evidence": e.get("evidence"),
+        "seen_in": e.get("seen_in"),
         "note": e.get("note"),
     }
 
@@ -175,7 +184,11 @@ def curate_file(path: Path) -> tuple[list[Record], list[str]]:
             e = err.errors()[0]
             dropped.append(f"{path.name}: {rec.get('id')}: {'.'.join(map(str, e['loc']))} {e['msg']}")
             continue
-        kept.append(fact.model_dump(mode="json", exclude_none=True))
+        broken = first_problem(fact)
+        if broken:
+            dropped.append(f"{path.name}: {rec.get('id')}: {broken[0]} {broken[1]}")
+            continue
+        kept.append(fact.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
     return kept, dropped
 
 
@@ -188,10 +201,13 @@ def curate(src: Path, dest: Path = FACTS_DIR) -> list[str]:
         dropped_all += dropped
         if not kept:
             continue
+        if (dest / path.name).exists():
+            dropped_all.append(f"{path.name}: not written, {dest.name}/{path.name} exists (merge it by hand)")
+            continue
         header = (
             f"# Curated from the compiled fact file {path.name} by `python -m build_scripts facts "
             "import`.\n# Every fact: id, value, unit, date, source (title, publisher, url, locator), "
-            "confidence.\n"
+            "evidence, seen_in.\n"
         )
         body = yaml.safe_dump({"facts": kept}, sort_keys=False, allow_unicode=True, width=100)
         (dest / path.name).write_text(header + body, encoding="utf-8")

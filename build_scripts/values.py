@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fmt
+from . import fmt, grades
 from .analysis.metric import Metric
 from .display import Kind, load_display
 from .facts import Fact
@@ -28,6 +28,7 @@ class Value:
     decimals: int | None = None
     inputs: tuple[str, ...] = ()
     formula: str = ""
+    grade: str = grades.SNAPSHOT  # the weakest grade of what the value rests on
     unit: str = ""
     # A value that reads differently per language (a ticker's name): the text for each.
     labels: tuple[tuple[str, str], ...] = ()
@@ -68,7 +69,7 @@ class Value:
         cls = "v v-text" if self.kind in ("label", "text") else "v"
         return (
             f'<span class="{cls}" data-ref="{html.escape(self.ref)}">'
-            f"{html.escape(self.text(lang))}</span>"
+            f"{html.escape(self.text(lang))}{grades.marker_html(self.grade, lang)}</span>"
         )
 
 
@@ -80,6 +81,8 @@ class Values:
     items: dict[str, Value] = field(default_factory=dict)
     # Names of each ticker per language, for figures whose value is a ticker.
     ticker_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Figures registered from the analysis (before any section runs).
+    analysed: set[str] = field(default_factory=set)
 
     def _add(self, val: Value) -> Value:
         if val.name in self.items:
@@ -102,12 +105,12 @@ class Values:
         raw = f.value[key] if key is not None else f.value
         value = raw * scale if isinstance(raw, int | float) else raw
         return self._add(Value(name or fact_id.replace("-", "_").replace(".", "_"), value, kind,
-                               f"fact:{fact_id}", decimals, (fact_id,)))
+                               f"fact:{fact_id}", decimals, (fact_id,), grade=f.grade))
 
     def fact_date(self, fact_id: str, *, name: str | None = None) -> Value:
         f = self.facts[fact_id]
         return self._add(Value(name or f"{fact_id}_date", f.day, "date", f"fact:{fact_id}",
-                               inputs=(fact_id,)))
+                               inputs=(fact_id,), grade=f.grade))
 
     def metric(
         self,
@@ -118,11 +121,27 @@ class Values:
         inputs: tuple[str, ...] = (),
         formula: str = "",
         decimals: int | None = None,
+        grade: str | None = None,
     ) -> Value:
-        """A value computed by the build from the snapshot and/or facts."""
+        """A value computed by the build from the snapshot and/or facts. Its grade is `grade` if
+        given (an analysis metric knows its own), else the weakest of its inputs."""
         if isinstance(value, dt.datetime):
             value = value.date()
-        return self._add(Value(name, value, kind, f"metric:{name}", decimals, inputs, formula))
+        grade = grade if grade is not None else self.input_grade(inputs)
+        return self._add(Value(name, value, kind, f"metric:{name}", decimals, inputs, formula, grade))
+
+    def input_grade(self, inputs: tuple[str, ...]) -> str:
+        """The weakest grade among `inputs`: a fact's own, an earlier value's, or the snapshot's
+        for anything else (a price series such as `snapshot:NVDA`)."""
+        found = []
+        for ref in inputs:
+            if ref in self.facts:
+                found.append(self.facts[ref].grade)
+            elif ref in self.items and self.items[ref].ref == f"metric:{ref}" and ref in self.analysed:
+                # Only the analysis's own figures, which exist before any section runs: another
+                # section's values must not be read, or the order of sections would matter.
+                found.append(self.items[ref].grade)
+        return grades.weakest(found)
 
     def labelled(self, name: str, value: Any, labels: dict[str, str], *, ref: str) -> Value:
         """A value that reads differently per language (a verdict's label, a summary clause)."""
@@ -130,10 +149,11 @@ class Values:
 
     def computed(self, m: Metric) -> Value:
         """A figure from the analysis, printed as `data/display.yaml` says for its unit."""
+        self.analysed.add(m.name)
         kind, decimals = load_display().rule(m.name, m.unit)
         labels = tuple(sorted(self.ticker_names.get(str(m.value), {}).items())) if kind == "ticker" else ()
         return self._add(Value(m.name, m.value, kind, f"metric:{m.name}", decimals, m.inputs, m.formula,
-                               m.unit, labels))
+                               m.grade, m.unit, labels))
 
     def manifest(self) -> list[dict[str, Any]]:
         """Every value with its source and formula, for the methodology page and the download."""
@@ -148,5 +168,6 @@ class Values:
                 "unit": v.unit,
                 "inputs": ";".join(v.inputs),
                 "formula": v.formula,
+                "grade": v.grade,
             })
         return rows

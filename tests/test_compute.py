@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from build_scripts import grades
 from build_scripts.analysis.compute import all_metrics, all_tables
 from build_scripts.analysis.metric import (
-    CONFIDENCE_ORDER,
     Ledger,
     require,
     round_sig,
@@ -38,7 +38,7 @@ def test_every_metric_traces_to_facts(facts, as_of):
             assert ref in facts or ref in defined, f"{m.name}: unknown input {ref}"
             if ref in facts and as_of is not None:
                 assert facts[ref].day <= as_of, f"{m.name} uses {ref}, dated after as_of"
-        assert m.confidence in CONFIDENCE_ORDER
+        grades.split(m.grade)  # a known grade on both axes
         assert m.formula
         defined.add(m.name)
 
@@ -54,12 +54,12 @@ def test_table_inputs_trace_to_facts_or_metrics(facts):
                 assert set(refs) <= known, f"{name}.{col}: {set(refs) - known}"
 
 
-def test_metric_confidence_is_weakest_input(facts):
+def test_metric_grade_is_weakest_input(facts):
     by = {m.name: m for m in all_metrics(facts)}
-    assert by["v3_cost_usd_computed_total"].confidence == "primary-verified"
-    # Uses gpus.yaml (secondary): a derived share of peak cannot be better than its inputs.
-    assert by["v3_utilisation_bf16_pct"].confidence == "secondary"
-    assert weakest(["primary-verified", "unverified", "secondary"]) == "unverified"
+    assert by["v3_cost_usd_computed_total"].grade == "filing/original"
+    # Uses the H800's spec, read only in summaries: a derived share of peak cannot be better.
+    assert by["v3_utilisation_bf16_pct"].grade == "news/paraphrase"
+    assert weakest(["filing/original", "news/copy", "company/paraphrase"]) == "news/paraphrase"
 
 
 def test_as_of_guard(facts):

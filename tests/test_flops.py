@@ -80,10 +80,11 @@ def test_maverick_absent_before_its_release(facts):
     assert list(utilisation_table(facts, dt.date(2025, 1, 27))["run"]) == ["v3", "llama31_405b"]
 
 
-def test_token_parser():
-    assert maverick_tokens_trillion("Scout ~40T, Maverick ~22T") == 22
-    with pytest.raises(DataError):
-        maverick_tokens_trillion("no numbers here")
+def test_token_count_is_a_structured_part(facts):
+    assert maverick_tokens_trillion(facts["llama4_tokens"]) == 22
+    broken = facts["llama4_tokens"].model_copy(update={"value": {"scout": 40}})
+    with pytest.raises(DataError, match="llama4_tokens"):
+        maverick_tokens_trillion(broken)
 
 
 def test_utilisation_table_consistent(facts):

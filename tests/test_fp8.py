@@ -38,8 +38,8 @@ def test_bytes_and_weight_memory(facts):
     assert t.loc["bf16", "h800_needed_for_weights"] == 17
 
 
-def test_scaling_granularity_and_overhead(m):
-    assert granularity("activations 1x128 tiles, weights 128x128 blocks") == (128, 16384)
+def test_scaling_granularity_and_overhead(m, facts):
+    assert granularity(facts["v3_fp8_quantization_granularity"]) == (128, 16384)
     assert m["fp8_activation_tile_elements"] == 128
     assert m["fp8_weight_block_elements"] == m["fp8_weight_block_elements_hf_config"] == 16384
     # One FP32 scale per 128 FP8 values: 32 / (128 x 8) = 3.125% extra; per 128x128: 0.024%.

@@ -208,7 +208,7 @@ def test_an_impossible_fact_date_names_the_fact(tmp_path: Path, date: str) -> No
         load_facts(tmp_path)
     shown = date.strip("'")
     assert str(err.value).startswith(
-        f"bad.yaml: fact 'v3_total_params': field 'date': Value error, date '{shown}' is not a real date ("
+        f"bad.yaml: fact 'v3_total_params': field 'date': date '{shown}' is not a real date ("
     )
     assert str(err.value).endswith("); write YYYY-MM-DD, YYYY-MM or YYYY")
 
@@ -308,6 +308,6 @@ def test_the_command_line_prints_data_errors_without_a_traceback(data: Path) -> 
     res = cli(data, "facts", "check")
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
-    assert res.stderr.startswith("error: deepseek_v3.yaml: fact 'v3_total_params': field 'date': Value error, date "
+    assert res.stderr.startswith("error: deepseek_v3.yaml: fact 'v3_total_params': field 'date': date "
                                  "'2024-13-45' is not a real date (month must be in 1..12)")
     assert tree(data) == before

@@ -95,8 +95,8 @@ def test_93pct_is_a_different_comparison(facts):
     assert kv_reduction_pct(34_560, 16, 194_560, 16) == pytest.approx(82.2, abs=0.05)
 
 
-def test_llama_parser():
-    s = llama_405b_shape("405B: dim 16384, 126 layers, 128 heads, 8 KV heads, vocab 128256")
+def test_llama_shape_from_structured_config():
+    s = llama_405b_shape({"dim": 16384, "n_layers": 126, "n_heads": 128, "n_kv_heads": 8, "vocab_size": 128256})
     assert s == {"dim": 16384, "n_layers": 126, "n_heads": 128, "n_kv_heads": 8, "head_dim": 128}
-    with pytest.raises(DataError):
-        llama_405b_shape("70B: dim 8192")
+    with pytest.raises(DataError, match="n_kv_heads"):
+        llama_405b_shape({"dim": 8192})

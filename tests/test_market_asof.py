@@ -61,9 +61,11 @@ def poison_facts(facts: dict[str, Fact], as_of: str) -> dict[str, Fact]:
 
     out = {k: (f.model_copy(update={"value": absurd(f.value)}) if f.day > cut else f)
            for k, f in facts.items()}
-    fake = facts["nvda_q1fy27"].model_copy(update={"id": "nvda_q2fy27", "date": "2099-01-01",
-                                                   "value": {"revenue": 1, "data_center": 1}})
-    out["nvda_q2fy27"] = fake
+    last = facts["nvda_q1fy27_data_center"]
+    period = last.period.model_copy(update={"quarter": 2})
+    fake = last.model_copy(update={"id": "nvda_q2fy27_data_center", "date": "2099-01-01", "value": 1,
+                                   "period": period})
+    out[fake.id] = fake
     return out
 
 
@@ -117,8 +119,8 @@ def test_twelve_month_claims_not_yet_testable_before_anniversary() -> None:
     sens = res.dips.sensitivity.set_index("rule_id")
     assert sens.loc["largest_falls_k10_gap0", "status"] == NOT_YET
     # The Q4 FY2026 report (25 Feb 2026) is not known yet; Q3 FY2026 (19 Nov 2025) is.
-    assert "nvda_q4fy26" not in set(res.data_center["fact_id"])
-    assert "nvda_q3fy26" in set(res.data_center["fact_id"])
+    assert "nvda_q4fy26_data_center" not in set(res.data_center["fact_id"])
+    assert "nvda_q3fy26_data_center" in set(res.data_center["fact_id"])
 
 
 def test_after_anniversary_twelve_month_return_exists() -> None:
@@ -158,9 +160,9 @@ def test_market_value_lost_sources() -> None:
 def test_demand_tables_from_facts() -> None:
     _, facts = real()
     dc = data_center_revenue(facts, "2026-08-20").set_index("fact_id")
-    assert dc.loc["nvda_q4fy25", "side"] == "before"  # quarter ended 26 Jan 2025
-    assert dc.loc["nvda_q1fy26", "side"] == "after"
-    assert dc.loc["nvda_q1fy26", "dc_yoy_pct"] == pytest.approx((39112 / 22563 - 1) * 100)
+    assert dc.loc["nvda_q4fy25_data_center", "side"] == "before"  # quarter ended 26 Jan 2025
+    assert dc.loc["nvda_q1fy26_data_center", "side"] == "after"
+    assert dc.loc["nvda_q1fy26_data_center", "dc_yoy_pct"] == pytest.approx((39112 / 22563 - 1) * 100)
     capex = capex_table(facts, "2026-08-20")
     meta = capex[(capex["fact_id"] == "meta_capex_2025_plan")].iloc[0]
     assert (meta["low_busd"], meta["high_busd"], meta["mid_busd"]) == (60, 65, 62.5)

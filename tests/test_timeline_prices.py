@@ -54,5 +54,5 @@ def test_price_table_dates_and_as_of(facts):
     early = api_price_table(facts, dt.date(2025, 1, 27))
     ids = set(early["fact_id"])
     assert "openai_o1" in ids  # dated '2025-01': counts from 1 January
-    assert "openai_o3_mini" not in ids and "deepseek_v3_standard_after_2025_02_08" not in ids
+    assert "openai_o3_mini" not in ids and "deepseek_v3_standard_after_2025-02-08" not in ids
     assert api_price_metrics(facts, dt.date(2025, 1, 1)) == []

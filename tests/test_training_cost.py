@@ -69,7 +69,7 @@ def test_r1_rl_cost_components(metrics, facts):
     assert metrics["r1_rl_total_gpu_hours"].value == 147_336
     assert metrics["r1_rl_cost_usd_computed"].value == 294_672
     assert abs(metrics["r1_rl_cost_computed_vs_reported_pct"].value) < 0.5
-    assert metrics["r1_rl_cost_usd_computed"].confidence == "secondary"
+    assert metrics["r1_rl_cost_usd_computed"].grade == "news/paraphrase"
     table = r1_rl_cost_table(facts)
     assert table["computed_cost_usd"].iloc[:3].sum() == table["computed_cost_usd"].iloc[3]
 
@@ -98,13 +98,13 @@ def test_scope_lists_the_exclusions(facts):
 def test_hardware_claims_side_by_side(facts):
     claims = hardware_claims_table(facts).set_index("fact_id")
     assert claims.loc["deepseek_self_reported_training_cluster", "value"] == 2048
-    assert claims.loc["wang_50000_h100_claim", "confidence"] == "secondary"
+    assert claims.loc["wang_50000_h100_claim", "grade"] == "quote/outlet"
     assert claims.loc["semianalysis_hopper_fleet", "who"] == "SemiAnalysis"
     early = hardware_claims_table(facts, JAN27)
     assert set(early["fact_id"]) == {
         "deepseek_self_reported_training_cluster",
         "wang_50000_h100_claim",
-        "nvidia_statement_2025_01_27",
+        "nvidia_statement_phrases_2025-01-27",
     }
 
 

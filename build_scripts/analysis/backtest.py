@@ -255,7 +255,7 @@ def path_annotations(
                 "index_level": float(line.loc[plot]) if plot is not None else np.nan,
                 "value": str(f.value),
                 "unit": f.unit,
-                "confidence": f.confidence,
+                "grade": f.grade,
             }
         )
     return pd.DataFrame(rows).reindex(
@@ -267,6 +267,6 @@ def path_annotations(
             "index_level",
             "value",
             "unit",
-            "confidence",
+            "grade",
         ]
     )

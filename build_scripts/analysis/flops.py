@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Mapping
 
 import pandas as pd
 
-from ..errors import DataError
 from ..facts import Fact
-from .metric import FACTS_LOCATION, Ledger, Metric, mapping
+from .metric import Ledger, Metric, in_unit, mapping
 
 SECONDS_PER_HOUR = 3600
 TFLOPS = 1e12
@@ -42,12 +40,9 @@ def achieved_flops_per_gpu(flops: float, gpu_hours: float) -> float:
     return flops / (gpu_hours * SECONDS_PER_HOUR)
 
 
-def maverick_tokens_trillion(text: str) -> float:
-    """Maverick's token count from the Llama 4 card's text fact ('Scout ~40T, Maverick ~22T')."""
-    m = re.search(r"Maverick\s*~?\s*([\d.]+)\s*T", text)
-    if m is None:
-        raise DataError(FACTS_LOCATION, "fact 'llama4_tokens'", "no 'Maverick ~<n>T' in value")
-    return float(m.group(1))
+def maverick_tokens_trillion(fact: Fact) -> float:
+    """Maverick's approximate token count (trillions) from the Llama 4 card's token fact."""
+    return in_unit(fact, "trillion tokens", "maverick")
 
 
 def flops_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
@@ -228,7 +223,7 @@ def _maverick(led: Ledger) -> None:
         "llama4_maverick",
         "v3_activated_params",
     )
-    tokens = maverick_tokens_trillion(str(led.fact("llama4_tokens").value))
+    tokens = maverick_tokens_trillion(led.fact("llama4_tokens"))
     led.add(
         "llama4_maverick_training_flops_6nd",
         training_flops(_active_b(led, "llama4_maverick") * 1e9, tokens * 1e12),
@@ -260,7 +255,7 @@ def utilisation_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -
                 "utilisation_bf16_pct": ms[f"{run}_utilisation_bf16_pct"].value,
                 "utilisation_fp8_pct": ms[f"{run}_utilisation_fp8_pct"].value,
                 "inputs": (flops_name, hours_id, gpu),
-                "confidence": ms[f"{run}_utilisation_bf16_pct"].confidence,
+                "grade": ms[f"{run}_utilisation_bf16_pct"].grade,
             }
         )
     return pd.DataFrame(rows)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Mapping
 
 import pandas as pd
 
 from ..errors import DataError
 from ..facts import Fact
-from .metric import FACTS_LOCATION, Ledger, Metric, mapping, visible
+from .metric import FACTS_LOCATION, Ledger, Metric, in_unit, mapping, visible
 
 # Storage width of each format (by definition of the formats, not a sourced claim).
 FORMAT_BITS = {"fp32": 32, "bf16": 16, "fp8": 8}
@@ -40,18 +39,16 @@ def scale_overhead_pct(
     return 100 * scale_bits / (group_elements * element_bits)
 
 
-def _hbm_gb(spec: Mapping[str, object], fid: str) -> float:
-    m = re.match(r"\s*([\d.]+)\s*GB", str(spec.get("hbm", "")))
-    if m is None:
-        raise DataError(FACTS_LOCATION, f"fact '{fid}'", "hbm must start with '<n> GB'")
-    return float(m.group(1))
+def _hbm_bytes(gpu: Fact) -> float:
+    """A GPU's memory in bytes, from its spec's structured `hbm_gb` part."""
+    return in_unit(gpu, "GB", "hbm_gb") * 1e9
 
 
 def weight_memory_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
     """V3's 671B weights in FP32 / BF16 / FP8, and how many 80 GB H800s merely hold them."""
     led = Ledger(facts, as_of)
     params = led.num("v3_total_params") * 1e9
-    hbm = _hbm_gb(mapping(led.fact("h800_sxm")), "h800_sxm") * 1e9
+    hbm = _hbm_bytes(led.fact("h800_sxm"))
     rows = []
     for fmt in FORMAT_BITS:
         size = params * bytes_per_value(fmt)
@@ -69,15 +66,24 @@ def weight_memory_table(facts: Mapping[str, Fact], as_of: dt.date | None = None)
     return pd.DataFrame(rows)
 
 
-def granularity(text: str) -> tuple[int, int]:
+SHAPE_PARTS = ("activation_tile_rows", "activation_tile_cols", "weight_block_rows", "weight_block_cols")
+
+
+def granularity_shapes(fact: Fact) -> dict[str, int]:
+    """The scaling-group shapes (rows and columns of activation tiles and weight blocks)."""
+    spec = mapping(fact)
+    try:
+        return {k: int(spec[k]) for k in SHAPE_PARTS}
+    except (KeyError, TypeError, ValueError):
+        raise DataError(FACTS_LOCATION, f"fact '{fact.id}'",
+                        f"needs whole-number parts {', '.join(SHAPE_PARTS)}") from None
+
+
+def granularity(fact: Fact) -> tuple[int, int]:
     """(activation tile elements, weight block elements) from the report's granularity fact."""
-    act = re.search(r"activations (\d+)x(\d+)", text)
-    wgt = re.search(r"weights (\d+)x(\d+)", text)
-    if act is None or wgt is None:
-        raise DataError(
-            FACTS_LOCATION, f"fact '{GRANULARITY}'", "expected 'activations AxB' and 'weights CxD'"
-        )
-    return int(act[1]) * int(act[2]), int(wgt[1]) * int(wgt[2])
+    s = granularity_shapes(fact)
+    return (s["activation_tile_rows"] * s["activation_tile_cols"],
+            s["weight_block_rows"] * s["weight_block_cols"])
 
 
 def fp8_metrics(
@@ -93,7 +99,7 @@ def fp8_metrics(
     `scale_bits` is the width of one stored scale (FP32 by default; UE8M0 would be 8).
     """
     led = Ledger(facts, as_of)
-    tile, block = granularity(str(led.fact(GRANULARITY).value))
+    tile, block = granularity(led.fact(GRANULARITY))
     led.add("fp8_activation_tile_elements", tile, "elements", "1 x 128 tile", GRANULARITY)
     led.add("fp8_weight_block_elements", block, "elements", "128 x 128 block", GRANULARITY)
     if led.has("deepseek_v3_hf_config_json"):
@@ -202,7 +208,7 @@ def fp8_throughput_table(facts: Mapping[str, Fact], as_of: dt.date | None = None
                     "bf16_dense_tflops": bf16,
                     "fp8_dense_tflops": fp8,
                     "fp8_to_bf16_x": fp8 / bf16,
-                    "confidence": f.confidence,
+                    "grade": f.grade,
                 }
             )
     return pd.DataFrame(rows)
@@ -217,7 +223,7 @@ def dally_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.D
             "gain_x": float(facts[fid].value),
             "log_share_pct": ms[f"dally_{name}_log_share_pct"].value,
             "fact_id": fid,
-            "confidence": facts[fid].confidence,
+            "grade": facts[fid].grade,
         }
         for name, fid in DALLY
     ]

@@ -1,36 +1,31 @@
 """Tables built from sourced facts: market value lost, demand (revenue, capex) and cost curves.
 
 The sell-off priced a fall in demand for Nvidia's chips; these tables check whether the demand
-fell. Every row carries the fact id and its confidence, so the page can cite it and flag the
+fell. Every row carries the fact id and its grade, so the page can cite it and flag the
 unverified ones. Only facts dated on/before `as_of` are used (a fact's date is when it became
 known).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .. import units
 from ..facts import Fact
-from .metric import visible
+from .metric import visible, weakest
 from .recovery import EVENT, NO_DATA, NOT_YET, OK, DateLike, closes_of, to_ts
 
 PREV_CLOSE_FACT = "nvda_close_2025-01-24"
 LOSS_FACTS = ("nvda_mcap_loss_2025-01-27_589", "nvda_mcap_loss_2025-01-27_593")
-SHARES_FACTS = ("nvda_shares_outstanding_jan2025",)
+SHARES_FACTS = ("nvda_shares_outstanding",)
 PRIOR_RECORD_FACTS = ("nvda_mcap_loss_2024-09-03",)
-# Until a fact of its own exists, the $279B record of 3 Sep 2024 is read from the loss facts' notes.
-_PRIOR_IN_NOTE = re.compile(r"\$(\d+(?:\.\d+)?)B,? \(?3 Sep 2024")
-_QUARTER_ID = re.compile(r"^nvda_q([1-4])fy(\d{2})$")
-_QUARTER_END = re.compile(r"quarter ended (\d{4}-\d{2}-\d{2})")
-_CAPEX_ID = re.compile(
-    r"^(microsoft|alphabet|amazon|meta)_capex_(cy|fy)?(\d{4})(?:_(plan|actual))?$"
-)
-_RANGE = re.compile(r"^~?\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?$")
+# Only a share count read in a filing is used to compute the loss; anything weaker is shown beside it.
+SHARES_EVIDENCE = ("filing",)
+CAPEX_COMPANIES = ("microsoft", "alphabet", "amazon", "meta")
 DALLY_TOTAL = "dally_single_gpu_inference_gain"
 DALLY_FACTORS = (
     "dally_gain_number_representation",
@@ -58,14 +53,22 @@ def number(value: object) -> float | None:
 
 
 def value_range(value: object) -> tuple[float, float] | None:
-    """(low, high) from 75, '60-65' or '~380-410'; None if the value is not a plain range."""
+    """(low, high) from 75 or {low: 60, high: 65}; None if the value is neither."""
     if (n := number(value)) is not None:
         return n, n
-    m = _RANGE.match(str(value).strip()) if isinstance(value, str) else None
-    if not m:
+    if isinstance(value, Mapping) and set(value) == {"low", "high"}:
+        lo, hi = number(value["low"]), number(value["high"])
+        if lo is not None and hi is not None:
+            return lo, hi
+    return None
+
+
+def in_unit(fact: Fact, unit: str) -> float | None:
+    """A numeric fact (or the middle of a range) converted to `unit`; None if it is neither."""
+    rng = value_range(fact.value)
+    if rng is None or not isinstance(fact.unit, str):
         return None
-    lo = float(m.group(1))
-    return lo, float(m.group(2)) if m.group(2) else lo
+    return units.convert((rng[0] + rng[1]) / 2, fact.unit, unit)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class MarketValueLost:
     implied_shares_high_bn: float = np.nan
     prior_record_busd: float = np.nan
     prior_record_source: str = ""
+    prior_record_fact: str = ""
     times_prior_record_low: float = np.nan
     times_prior_record_high: float = np.nan
 
@@ -103,8 +107,8 @@ def market_value_lost(
 
     The price change is the quoted 24 Jan close (a fact) times the snapshot's day-0 return, so no
     adjusted price level is ever quoted. Shares come from `shares_bn` if given, else from a
-    numeric, not-unverified share-count fact; failing both, the share counts implied by the
-    reported losses are returned instead and `shares_source` says so.
+    share-count fact read in a filing (for example the EDGAR refresh); failing both, the share
+    counts implied by the reported losses are returned instead and `shares_source` says so.
     """
     as_of = to_ts(as_of)
     if as_of < EVENT:
@@ -118,10 +122,10 @@ def market_value_lost(
     if EVENT not in s.index or pre.empty:
         return MarketValueLost(NO_DATA, f"no {ticker} closes around {EVENT.date()}")
     ret = float(s.loc[EVENT]) / float(pre.iloc[-1]) - 1
-    p0 = float(prev.value)
+    p0 = in_unit(prev, "USD per share")
     change = p0 * ret
     losses = [
-        (fid, float(fk[fid].value))
+        (fid, in_unit(fk[fid], "USD billion"))
         for fid in LOSS_FACTS
         if fid in fk and number(fk[fid].value) is not None
     ]
@@ -129,11 +133,11 @@ def market_value_lost(
     hi = max((v for _, v in losses), default=np.nan)
     shares, source = _shares(fk, shares_bn)
     computed = shares * -change if np.isfinite(shares) else np.nan
-    prior, prior_src = _prior_record(fk)
+    prior, prior_src, prior_fact = _prior_record(fk)
     mid_lo, mid_hi = (computed, computed) if np.isfinite(computed) else (lo, hi)
     if not np.isfinite(shares):
         source = (
-            "none: no verified share-count fact; shares implied by the reported losses "
+            "none: no share-count fact from a filing; shares implied by the reported losses "
             "(reported value / price change) are given instead"
         )
     return MarketValueLost(
@@ -153,6 +157,7 @@ def market_value_lost(
         implied_shares_high_bn=hi / -change,
         prior_record_busd=prior,
         prior_record_source=prior_src,
+        prior_record_fact=prior_fact,
         times_prior_record_low=mid_lo / prior,
         times_prior_record_high=mid_hi / prior,
     )
@@ -163,20 +168,27 @@ def _shares(fk: Mapping[str, Fact], given: float | None) -> tuple[float, str]:
         return float(given), "input"
     for fid in SHARES_FACTS:
         f = fk.get(fid)
-        if f is not None and f.confidence != "unverified" and number(f.value) is not None:
-            return float(f.value), f"fact {fid} ({f.confidence})"
+        if f is not None and f.evidence in SHARES_EVIDENCE and number(f.value) is not None:
+            return in_unit(f, "billion shares"), f"fact {fid} ({f.grade})"
     return np.nan, ""
 
 
-def _prior_record(fk: Mapping[str, Fact]) -> tuple[float, str]:
+def _prior_record(fk: Mapping[str, Fact]) -> tuple[float, str, str]:
     for fid in PRIOR_RECORD_FACTS:
-        if fid in fk and number(fk[fid].value) is not None:
-            return float(fk[fid].value), f"fact {fid}"
-    for fid in LOSS_FACTS:
-        m = _PRIOR_IN_NOTE.search(fk[fid].note or "") if fid in fk else None
-        if m:
-            return float(m.group(1)), f"note of fact {fid} ({fk[fid].confidence})"
-    return np.nan, "no fact gives the earlier record"
+        f = fk.get(fid)
+        if f is not None and number(f.value) is not None:
+            return in_unit(f, "USD billion"), f"fact {fid}", fid
+    return np.nan, "no fact gives the earlier record", ""
+
+
+def _quarters(fk: Mapping[str, Fact], measure: str) -> dict[tuple[int, int], Fact]:
+    """Nvidia's quarterly facts of one measure, by (fiscal year, quarter)."""
+    out = {}
+    for f in fk.values():
+        p = f.period
+        if f.company == "nvidia" and f.measure == measure and p is not None and p.quarter is not None:
+            out[(p.year, p.quarter)] = f
+    return out
 
 
 def data_center_revenue(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFrame:
@@ -184,25 +196,26 @@ def data_center_revenue(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFr
 
     `side` is about when the quarter's sales happened (quarter end vs the event), not when they
     were reported: Q4 FY2025 ended 26 Jan 2025, a day before the shock, though reported in February.
+    Revenue and data-centre revenue are separate facts (their sources and grades differ); a row's
+    grade is the weaker of the two.
     """
+    fk = known_facts(facts, as_of)
+    dcs, revs = _quarters(fk, "data_center_revenue"), _quarters(fk, "revenue")
     rows = []
-    for fid, f in known_facts(facts, as_of).items():
-        m = _QUARTER_ID.match(fid)
-        if not m or not isinstance(f.value, dict):
-            continue
-        end = _QUARTER_END.search(f.label or "")
-        q_end = pd.Timestamp(end.group(1)) if end else pd.NaT
+    for (fy, qn), f in dcs.items():
+        rev = revs.get((fy, qn))
         rows.append(
             {
-                "period": (f.label or fid).split(" (")[0],
-                "fiscal_year": 2000 + int(m.group(2)),
-                "fiscal_quarter": int(m.group(1)),
-                "quarter_end": q_end,
+                "period": f"Q{qn} FY{fy}",
+                "fiscal_year": fy,
+                "fiscal_quarter": qn,
+                "quarter_end": pd.Timestamp(f.period.end) if f.period.end else pd.NaT,
                 "report_date": pd.Timestamp(f.day),
-                "revenue_musd": f.value.get("revenue"),
-                "data_center_musd": f.value.get("data_center"),
-                "fact_id": fid,
-                "confidence": f.confidence,
+                "revenue_musd": in_unit(rev, "USD million") if rev is not None else np.nan,
+                "data_center_musd": in_unit(f, "USD million"),
+                "fact_id": f.id,
+                "revenue_fact_id": rev.id if rev is not None else "",
+                "grade": weakest([f.grade] + ([rev.grade] if rev is not None else [])),
             }
         )
     cols = [
@@ -218,7 +231,8 @@ def data_center_revenue(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFr
         "dc_qoq_pct",
         "dc_yoy_pct",
         "fact_id",
-        "confidence",
+        "revenue_fact_id",
+        "grade",
     ]
     if not rows:
         return pd.DataFrame(columns=cols)
@@ -243,17 +257,17 @@ def capex_table(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFrame:
     """Every hyperscaler capex plan and actual known on `as_of`, one row each (USD billion)."""
     rows = []
     for fid, f in known_facts(facts, as_of).items():
-        m = _CAPEX_ID.match(fid)
-        if not m:
+        if f.measure != "capex" or f.company not in CAPEX_COMPANIES or f.period is None:
             continue
         rng = value_range(f.value)
-        lo, hi = rng if rng else (np.nan, np.nan)
+        scale = units.convert(1.0, f.unit, "USD billion") if isinstance(f.unit, str) else np.nan
+        lo, hi = (rng[0] * scale, rng[1] * scale) if rng else (np.nan, np.nan)
         rows.append(
             {
-                "company": m.group(1),
-                "year": int(m.group(3)),
-                "year_basis": "fiscal (Jul-Jun)" if m.group(2) == "fy" else "calendar",
-                "kind": m.group(4) or "actual",
+                "company": f.company,
+                "year": f.period.year,
+                "year_basis": "fiscal (Jul-Jun)" if f.period.basis == "fiscal" else "calendar",
+                "kind": f.stage or "actual",
                 "low_busd": lo,
                 "high_busd": hi,
                 "mid_busd": (lo + hi) / 2,
@@ -261,7 +275,7 @@ def capex_table(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFrame:
                 "announced_vs_event": "before" if pd.Timestamp(f.day) < EVENT else "after",
                 "unit": f.unit,
                 "fact_id": fid,
-                "confidence": f.confidence,
+                "grade": f.grade,
             }
         )
     cols = [
@@ -276,7 +290,7 @@ def capex_table(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFrame:
         "announced_vs_event",
         "unit",
         "fact_id",
-        "confidence",
+        "grade",
     ]
     if not rows:
         return pd.DataFrame(columns=cols)
@@ -332,13 +346,13 @@ def dally_decomposition(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFr
             "factor": fid.removeprefix("dally_gain_"),
             "gain_x": number(fk[fid].value),
             "fact_id": fid,
-            "confidence": fk[fid].confidence,
+            "grade": fk[fid].grade,
             "unit": fk[fid].unit,
         }
         for fid in DALLY_FACTORS
         if fid in fk
     ]
-    cols = ["factor", "gain_x", "fact_id", "confidence", "unit"]
+    cols = ["factor", "gain_x", "fact_id", "grade", "unit"]
     if not rows:
         return pd.DataFrame(columns=cols)
     d = pd.DataFrame(rows)
@@ -349,7 +363,7 @@ def dally_decomposition(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFr
             "factor": "product_of_factors",
             "gain_x": product,
             "fact_id": "",
-            "confidence": "derived",
+            "grade": weakest(fk[fid].grade for fid in DALLY_FACTORS if fid in fk),
             "unit": "x",
         }
     ]
@@ -359,7 +373,7 @@ def dally_decomposition(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFr
                 "factor": "reported_total",
                 "gain_x": number(total.value),
                 "fact_id": DALLY_TOTAL,
-                "confidence": total.confidence,
+                "grade": total.grade,
                 "unit": total.unit,
             }
         )
@@ -380,7 +394,7 @@ def price_performance(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFram
                 "per_year_x": 2 ** (1 / years),
                 "per_decade_x": 2 ** (10 / years),
                 "fact_id": fid,
-                "confidence": f.confidence,
+                "grade": f.grade,
                 "unit": f.unit,
             }
         )
@@ -391,7 +405,7 @@ def price_performance(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFram
         "per_year_x",
         "per_decade_x",
         "fact_id",
-        "confidence",
+        "grade",
         "unit",
     ]
     return pd.DataFrame(rows).reindex(columns=cols)

@@ -1,6 +1,6 @@
 """Who said how many GPUs DeepSeek has, and how the $5.6M compares with hardware outlay.
 
-Claims and estimates sit side by side with their speaker and confidence, because the story
+Claims and estimates sit side by side with their speaker and grade, because the story
 mixed a self-reported training cluster, an unsourced assertion and an analyst estimate.
 """
 
@@ -19,7 +19,7 @@ from .training_cost import training_cost_metrics
 CLAIMS = (
     ("deepseek_self_reported_training_cluster", "DeepSeek (V3 report)", "self-reported"),
     ("wang_50000_h100_claim", "Alexandr Wang (Scale AI)", "assertion"),
-    ("nvidia_statement_2025_01_27", "NVIDIA spokesperson", "statement"),
+    ("nvidia_statement_phrases_2025-01-27", "NVIDIA spokesperson", "statement"),
     ("semianalysis_hopper_fleet", "SemiAnalysis", "estimate"),
     ("semianalysis_a100_2021", "SemiAnalysis", "estimate"),
     ("semianalysis_hardware_spend", "SemiAnalysis (via CNBC)", "estimate (floor)"),
@@ -30,7 +30,7 @@ CLAIMS = (
 
 
 def hardware_claims_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
-    """One row per claim visible at `as_of`: speaker, value, unit, date, confidence, source."""
+    """One row per claim visible at `as_of`: speaker, value, unit, date, grade, source."""
     seen = visible(facts, as_of)
     rows = []
     for fid, who, kind in CLAIMS:
@@ -45,7 +45,7 @@ def hardware_claims_table(facts: Mapping[str, Fact], as_of: dt.date | None = Non
                 "value": f.value,
                 "unit": f.unit,
                 "date": f.date,
-                "confidence": f.confidence,
+                "grade": f.grade,
                 "speaker_detail": f.label or f.source.publisher,
                 "source_url": str(f.source.url),
                 "note": f.note or "",
@@ -133,7 +133,7 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     rows = []
 
     def add(
-        item: str, low: float, high: float, inputs: tuple[str, ...], conf: str, basis: str
+        item: str, low: float, high: float, inputs: tuple[str, ...], grade: str, basis: str
     ) -> None:
         rows.append(
             {
@@ -142,7 +142,7 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
                 "high_usd": round_sig(high),
                 "basis": basis,
                 "inputs": inputs,
-                "confidence": conf,
+                "grade": grade,
             }
         )
 
@@ -152,7 +152,7 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
         run.value,
         run.value,
         (run.name,),
-        run.confidence,
+        run.grade,
         "rental-equivalent: H800 GPU-hours x assumed $/GPU-hour",
     )
     if "v3_plus_r1_rl_cost_usd" in cost:
@@ -162,7 +162,7 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
             m.value,
             m.value,
             (m.name,),
-            m.confidence,
+            m.grade,
             "rental-equivalent; R1 part from press reports of the Nature supplement",
         )
     floor, capex = seen.get("semianalysis_hardware_spend"), seen.get("semianalysis_server_capex")
@@ -172,7 +172,7 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
             float(floor.value) * 1e6,
             float(capex.value) * 1e9,
             (floor.id, capex.id),
-            weakest((floor.confidence, capex.confidence)),
+            weakest((floor.grade, capex.grade)),
             "low: stated floor on hardware spend; high: server capex estimate",
         )
     opex = seen.get("semianalysis_operating_cost")
@@ -183,9 +183,9 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
             total,
             total,
             (capex.id, opex.id),
-            weakest((capex.confidence, opex.confidence)),
+            weakest((capex.grade, opex.grade)),
             "our sum of two SemiAnalysis estimates",
         )
     return pd.DataFrame(
-        rows, columns=["item", "low_usd", "high_usd", "basis", "inputs", "confidence"]
+        rows, columns=["item", "low_usd", "high_usd", "basis", "inputs", "grade"]
     )

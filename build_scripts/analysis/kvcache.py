@@ -7,7 +7,6 @@ against the wrong baseline, so we compute it against several baselines side by s
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from ..facts import Fact
 from .metric import FACTS_LOCATION, Ledger, Metric, mapping
 
 BF16_BYTES = 2
-LLAMA_ARCH = "llama31_architecture_dense"
+LLAMA_ARCH = "llama31_405b_config"
 
 
 # Elements cached per token per layer (multiply by layers for the whole model).
@@ -60,12 +59,13 @@ class KvRow:
     inputs: tuple[str, ...]
 
 
-def llama_405b_shape(text: str) -> dict[str, int]:
-    """Llama 3.1 405B layout from the sku_list text fact: dim, layers, heads, KV heads."""
-    m = re.search(r"405B:\s*dim (\d+), (\d+) layers, (\d+) heads, (\d+) KV heads", text)
-    if m is None:
-        raise DataError(FACTS_LOCATION, f"fact '{LLAMA_ARCH}'", "no parsable 405B layout")
-    dim, layers, heads, kv = (int(g) for g in m.groups())
+def llama_405b_shape(cfg: Mapping[str, Any]) -> dict[str, int]:
+    """Llama 3.1 405B layout from its config fact: dim, layers, heads, KV heads."""
+    try:
+        dim, layers, heads, kv = (int(cfg[k]) for k in ("dim", "n_layers", "n_heads", "n_kv_heads"))
+    except (KeyError, TypeError, ValueError):
+        raise DataError(FACTS_LOCATION, f"fact '{LLAMA_ARCH}'",
+                        "needs whole-number fields dim, n_layers, n_heads and n_kv_heads") from None
     return {
         "dim": dim,
         "n_layers": layers,
@@ -116,7 +116,7 @@ def kv_rows(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[KvR
             "DeepSeek-V2", mapping(led.fact("deepseek_v2_config_236b")), "deepseek_v2_config_236b"
         )
     if led.has(LLAMA_ARCH):
-        s = llama_405b_shape(str(led.fact(LLAMA_ARCH).value))
+        s = llama_405b_shape(mapping(led.fact(LLAMA_ARCH)))
         rows.append(
             KvRow(
                 "Llama 3.1 405B",
@@ -265,7 +265,7 @@ class KvClaimContext:
     """Why '93.3% smaller KV cache' is not 'MLA shrinks the cache by 93.3%'."""
 
     published_reduction_pct: float
-    baseline: str  # what the 93.3% is measured against (from the fact's unit)
+    baseline: str  # what the 93.3% is measured against (the fact's `baseline` field)
     caveat: str  # the fact's note: deployed model, KV quantisation
     v2_mla_vs_same_shape_mha_reduction_pct: float
     v3_mla_vs_llama405b_gqa_reduction_pct: float | None
@@ -281,7 +281,7 @@ def kv_claim_context(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     llama = ms.get("llama31_405b_to_v3_mla_kv_x")
     return KvClaimContext(
         published_reduction_pct=float(f.value),
-        baseline=f.unit,
+        baseline=f.baseline or "",
         caveat=f.note or "",
         v2_mla_vs_same_shape_mha_reduction_pct=100 * (1 - v2_mla.value / v2_mha.value),
         v3_mla_vs_llama405b_gqa_reduction_pct=None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import grades
 from ..event import EventDef
 from ..market.tickers import Ticker
 from .backtest import ASSETS, hold
@@ -25,7 +26,7 @@ from .metric import Metric
 from .recovery import DATA_ENDED, NEVER, NOT_YET, OK, closes_of, first_on_or_after, to_ts
 
 # Figures computed from the committed price snapshot (not from a sourced fact) carry this grade.
-SNAPSHOT_GRADE = "primary-verified"
+SNAPSHOT_GRADE = grades.SNAPSHOT
 # The 12-month comparisons of the investor call: market, large-cap tech and two chip funds.
 GOLDEN_COMPARATORS = ("SPY", "QQQ", "SOXX", "SMH")
 DIP_START = pd.Timestamp("2015-01-01")

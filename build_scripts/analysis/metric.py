@@ -1,7 +1,8 @@
 """Traceable derived numbers: every figure a page prints names the facts it came from.
 
-A `Metric` carries its inputs (fact ids or earlier metric names) and a formula, so a page can
-show "how we computed this" and a test can walk any number back to `data/facts`.
+A `Metric` carries its inputs (fact ids or earlier metric names), a formula and the grade it rests
+on (the weakest of its inputs, see `build_scripts/grades.py`), so a page can show "how we computed
+this" and a test can walk any number back to `data/facts`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import grades, units
 from ..errors import DataError
 from ..facts import Fact
 
-# Weakest first: a derived number is only as good as its weakest input.
-CONFIDENCE_ORDER = ("unverified", "secondary", "primary", "primary-verified")
 FACTS_LOCATION = "data/facts"
 
 
@@ -31,7 +31,7 @@ class Metric:
     unit: str
     inputs: tuple[str, ...]
     formula: str
-    confidence: str = "primary-verified"
+    grade: str = grades.SNAPSHOT
 
 
 def visible(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> dict[str, Fact]:
@@ -73,10 +73,20 @@ def mapping(fact: Fact) -> dict[str, Any]:
     return fact.value
 
 
-def weakest(confidences: Iterable[str]) -> str:
-    """The lowest confidence level among `confidences` (primary-verified if empty)."""
-    ranks = [CONFIDENCE_ORDER.index(c) for c in confidences]
-    return CONFIDENCE_ORDER[min(ranks)] if ranks else CONFIDENCE_ORDER[-1]
+def weakest(grade_list: Iterable[str]) -> str:
+    """The weakest grade among `grade_list`, axis by axis (the snapshot's grade if empty)."""
+    return grades.weakest(grade_list)
+
+
+def in_unit(fact: Fact, unit: str, part: str | None = None) -> float:
+    """A fact's number (or one part of it) converted to `unit` through the unit vocabulary."""
+    raw = mapping(fact).get(part) if part is not None else fact.value
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise DataError(FACTS_LOCATION, f"fact '{fact.id}'", f"value{'.' + part if part else ''} must be a number")
+    try:
+        return units.convert(float(raw), units.unit_of(fact.unit, part), unit)
+    except (KeyError, ValueError) as err:
+        raise DataError(FACTS_LOCATION, f"fact '{fact.id}'", f"cannot read it in {unit} ({err})") from None
 
 
 def round_sig(x: float, digits: int = 2) -> float:
@@ -114,13 +124,13 @@ class Ledger:
         return f is not None and (self.as_of is None or f.day <= self.as_of)
 
     def add(self, name: str, value: float, unit: str, formula: str, *inputs: str) -> Metric:
-        """Record a metric; its confidence is the weakest of its inputs."""
+        """Record a metric; its grade is the weakest of its inputs."""
         if name in self.metrics:
             raise ValueError(f"metric '{name}' defined twice")
         levels = []
         for ref in inputs:
             known = self.metrics.get(ref) or self.borrowed.get(ref)
-            levels.append(known.confidence if known else self.fact(ref).confidence)
+            levels.append(known.grade if known else self.fact(ref).grade)
         m = Metric(name, float(value), unit, tuple(inputs), formula, weakest(levels))
         self.metrics[name] = m
         return m
@@ -142,10 +152,10 @@ def metrics_frame(metrics: Iterable[Metric]) -> pd.DataFrame:
             "unit": m.unit,
             "formula": m.formula,
             "inputs": ", ".join(m.inputs),
-            "confidence": m.confidence,
+            "grade": m.grade,
         }
         for m in metrics
     ]
     return pd.DataFrame(
-        rows, columns=["metric", "value", "unit", "formula", "inputs", "confidence"]
+        rows, columns=["metric", "value", "unit", "formula", "inputs", "grade"]
     )

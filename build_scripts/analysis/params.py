@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..facts import Fact
-from .metric import Ledger, Metric, mapping, visible
+from .metric import Ledger, Metric, in_unit, mapping, visible, weakest
 
 # Hugging Face config.json names -> the inference-config names used below.
 HF_KEYS = {
@@ -221,11 +221,20 @@ def param_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> li
 def moe_models_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
     """Total vs active parameters of every model fact with those fields, by release date."""
     rows = []
-    for fid, f in visible(facts, as_of).items():
+    seen = visible(facts, as_of)
+    for fid, f in seen.items():
         v = f.value
-        if not (isinstance(v, dict) and "total_params_b" in v and "active_params_b" in v):
+        if not (isinstance(v, dict) and "total_params_b" in v):
             continue
-        total, active = float(v["total_params_b"]), float(v["active_params_b"])
+        # A count from a weaker source than the rest of the record is its own fact, <id>_active_params.
+        split = seen.get(f"{fid}_active_params")
+        if "active_params_b" in v:
+            active, grade = float(v["active_params_b"]), f.grade
+        elif split is not None:
+            active, grade = in_unit(split, "billion parameters"), weakest((f.grade, split.grade))
+        else:
+            continue
+        total = float(v["total_params_b"])
         rows.append(
             {
                 "model": f.label or fid,
@@ -237,7 +246,7 @@ def moe_models_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
                 "active_share_pct": 100 * active / total,
                 "date": f.date,
                 "day": f.day,
-                "confidence": f.confidence,
+                "grade": grade,
                 "note": f.note or "",
             }
         )
@@ -251,7 +260,7 @@ def moe_models_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
         "active_share_pct",
         "date",
         "day",
-        "confidence",
+        "grade",
         "note",
     ]
     df = pd.DataFrame(rows, columns=cols)

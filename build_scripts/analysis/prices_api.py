@@ -22,7 +22,7 @@ COLUMNS = [
     "price_date",
     *(f"{f}_usd" for f in FIELDS),
     *(f"{f}_vs_r1_x" for f in FIELDS),
-    "confidence",
+    "grade",
     "note",
 ]
 
@@ -48,7 +48,7 @@ def api_price_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> 
             "model": f.label or fid,
             "fact_id": fid,
             "price_date": f.date,
-            "confidence": f.confidence,
+            "grade": f.grade,
             "note": f.note or "",
         }
         for k in FIELDS:
@@ -75,7 +75,7 @@ def api_price_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -
             continue
         for k in FIELDS:
             led.add(
-                f"api_{k}_{fid}_vs_r1_x",
+                f"api_{k}_{fid.replace('-', '_')}_vs_r1_x",
                 float(f.value[k]) / float(r1[k]),
                 "x",
                 f"{k} price of {fid} / {k} price of R1 (USD per 1M tokens)",

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from .. import grades
 from ..facts import Fact
-from .metric import Metric, weakest
+from .metric import Metric
 from .params import moe_models_table
 from .timeline import prior_art_timeline
 
@@ -52,7 +53,7 @@ def technique_metrics(facts: Mapping[str, Fact], as_of: dt.date | None) -> list[
 
     def add(name: str, value: float | str, unit: str, formula: str, ids: pd.Series | tuple[str, ...]) -> None:
         ids = tuple(ids)
-        out.append(Metric(name, value, unit, ids, formula, weakest(facts[i].confidence for i in ids)))
+        out.append(Metric(name, value, unit, ids, formula, grades.weakest(facts[i].grade for i in ids)))
 
     art = prior_art_frame(facts, as_of)
     if len(art):

@@ -47,7 +47,7 @@ COLUMNS = [
     "url",
     "cited_by_deepseek",
     "by_deepseek",
-    "confidence",
+    "grade",
     "deepseek_use",
     "deepseek_use_fact",
     "deepseek_use_day",
@@ -68,7 +68,7 @@ def prior_art_timeline(facts: Mapping[str, Fact], as_of: dt.date | None = None) 
     rows = []
     for fid, f in seen.items():
         v = f.value
-        if f.unit != "publication" or not isinstance(v, dict) or "reference" not in v:
+        if not isinstance(v, dict) or "reference" not in v or "cited_by_deepseek" not in v:
             continue
         use_id, use_name = FIRST_USE.get(fid, (None, None))
         use = seen.get(use_id) if use_id else None
@@ -83,7 +83,7 @@ def prior_art_timeline(facts: Mapping[str, Fact], as_of: dt.date | None = None) 
                 "url": str(f.source.url),
                 "cited_by_deepseek": bool(v.get("cited_by_deepseek", False)),
                 "by_deepseek": "DeepSeek" in v["reference"],
-                "confidence": f.confidence,
+                "grade": f.grade,
                 "deepseek_use": use_name if use else None,
                 "deepseek_use_fact": use.id if use else None,
                 "deepseek_use_day": use.day if use else None,

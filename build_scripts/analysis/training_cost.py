@@ -193,7 +193,7 @@ def training_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None)
                 "difference_usd": computed - reported,
                 "share_of_gpu_hours_pct": 100 * hours / led.num("v3_gpu_hours_total"),
                 "inputs": (hours_f.id, PRICE, cost_f.id),
-                "confidence": weakest((hours_f.confidence, cost_f.confidence)),
+                "grade": weakest((hours_f.grade, cost_f.grade)),
             }
         )
     return pd.DataFrame(rows)
@@ -201,7 +201,7 @@ def training_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None)
 
 def r1_rl_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
     """R1's RL cost by component (Nature supplement, Sep 2025; secondary). Empty before then."""
-    cols = ["component", "h800_gpu_hours", "computed_cost_usd", "inputs", "confidence"]
+    cols = ["component", "h800_gpu_hours", "computed_cost_usd", "inputs", "grade"]
     metrics = {m.name: m for m in training_cost_metrics(facts, as_of)}
     if "r1_rl_cost_usd_computed" not in metrics:
         return pd.DataFrame(columns=cols)
@@ -215,7 +215,7 @@ def r1_rl_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
                 "h800_gpu_hours": m.value,
                 "computed_cost_usd": m.value * price,
                 "inputs": (m.name, PRICE),
-                "confidence": m.confidence,
+                "grade": m.grade,
             }
         )
     return pd.DataFrame(rows, columns=cols)
@@ -242,6 +242,6 @@ def cost_scope_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
             ids.append(fid)
     out = pd.DataFrame(rows, columns=["item", "in_headline_figure", "detail"])
     out["fact_id"] = ids
-    out["confidence"] = [facts[i].confidence for i in ids]
+    out["grade"] = [facts[i].grade for i in ids]
     out["date"] = [facts[i].date for i in ids]
     return out

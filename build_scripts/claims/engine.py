@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .. import grades
 from ..analysis.results import Results
 from ..errors import DataError
 from ..facts import Fact
@@ -68,14 +69,14 @@ def figure(results: Results, name: str) -> Figure | None:
         if isinstance(f.value, bool) or not isinstance(f.value, int | float):
             raise DataError("claims.yaml", f"figure '{name}'", "the fact's value is not a number",
                             hint="a test can only compare numbers")
-        return Figure(name, float(f.value), name, f.unit, f.confidence)
+        return Figure(name, float(f.value), name, f.unit, f.grade)
     m = results.get(name)
     if m is None:
         return None
     if isinstance(m.value, bool) or not isinstance(m.value, int | float):
         raise DataError("claims.yaml", f"figure '{name}'", "the computed figure is not a number",
                         hint="a test can only compare numbers")
-    return Figure(name, float(m.value), f"metric:{name}", m.unit, m.confidence)
+    return Figure(name, float(m.value), f"metric:{name}", m.unit, m.grade)
 
 
 def _holds(test: Test, x: float) -> bool:
@@ -149,23 +150,22 @@ def combine(steps: tuple[Step, ...], judged: list[TestResult]) -> tuple[str, int
     raise ValueError("rule without a fallback step")  # the schema forbids this
 
 
-def attribution_verdict(claim: Claim, facts: Mapping[str, Fact], grades: Mapping[str, tuple[str, ...]],
-                        as_of: dt.date) -> str | None:
+def attribution_verdict(claim: Claim, facts: Mapping[str, Fact], as_of: dt.date) -> str | None:
+    """From the evidence of the fact that records the words: verified if read in the original or the
+    outlet's own page, reported if only in copies; not found if no source gives them (no fact, or
+    only a recollection)."""
     if claim.attribution is None:
         return None
     fid = claim.attribution.fact
     f = facts.get(fid) if fid else None
-    if f is None or f.day > as_of:
+    if f is None or f.day > as_of or f.evidence == "recollection":
         return "not_found"
-    for verdict in ("verified", "reported"):
-        if f.confidence in grades.get(verdict, ()):
-            return verdict
-    return "not_found"
+    return grades.attribution(f)
 
 
 def judge_claim(claim: Claim, book: ClaimsFile, results: Results) -> ClaimVerdict:
     tests = tuple(judge_test(t, results) for t in claim.tests)
-    attribution = attribution_verdict(claim, results.facts, book.attribution_grades, results.as_of)
+    attribution = attribution_verdict(claim, results.facts, results.as_of)
     if not tests:
         return ClaimVerdict(claim, None, attribution, tests)
     waiting = [r for r in tests if r.outcome == PENDING and r.test.required]

@@ -170,9 +170,6 @@ class Vocabulary(_Strict):
 class ClaimsFile(_Strict):
     verdicts: dict[Verdict, Vocabulary]
     outcomes: dict[Literal["pass", "fail", "inconclusive", "pending"], Text]
-    # Evidence grades of a quote's fact that make an attribution verified or reported; anything
-    # else (or no fact at all) is "not found in primary sources".
-    attribution_grades: dict[Literal["verified", "reported"], tuple[str, ...]]
     rules: dict[str, tuple[Step, ...]]
     claims: tuple[Claim, ...]
     # Claims of the commentary that get no verdict of their own, with the reason.

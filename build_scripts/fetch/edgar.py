@@ -2,7 +2,9 @@
 
 Each fact names the filing it comes from (form, accession number, filing date), so a reader can
 open the document; its date is the filing date, because that is when the number became public
-(which is what the report's as-of editions need).
+(which is what the report's as-of editions need). The ids are the curated facts' own
+(`nvda_q3fy25_revenue`, `nvda_shares_outstanding`), so a refreshed filing value replaces or
+confirms the curated one when the facts are loaded (see `build_scripts/filings.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import yaml
 
 from ..errors import DataError
 from ..facts import parse_facts
+from ..filings import REFRESH_ORIGIN
 from .base import FetchError, HttpClient, parse_guard
 from .config import EdgarSettings
 
@@ -97,6 +100,11 @@ def _real_day(value: Any) -> bool:
     return True
 
 
+def _company(cfg: EdgarSettings) -> str:
+    """The company key facts use ('nvidia' for 'NVIDIA Corporation')."""
+    return cfg.company.split()[0].lower()
+
+
 def _source(cfg: EdgarSettings, entry: dict[str, Any], locator: str) -> dict[str, Any]:
     accn = str(entry["accn"])
     return {
@@ -138,12 +146,15 @@ def shares_fact(doc: Any, cfg: EdgarSettings) -> dict[str, Any]:
     best = min(entries, key=lambda e: (abs((_day(e["end"]) - cfg.shares_near).days), str(e["filed"])))
     tk = cfg.ticker.lower()
     return {
-        "id": f"edgar.{tk}.shares_outstanding",
+        "id": f"{tk}_shares_outstanding",
         "value": int(best["val"]),
         "unit": "shares",
+        "company": _company(cfg),
+        "measure": "shares_outstanding",
         "date": str(best["filed"]),
         "source": _source(cfg, best, f"cover page, dei:{SHARES_CONCEPT} as of {best['end']}"),
-        "confidence": "primary",
+        "evidence": "filing",
+        "seen_in": "original",
         "label": f"{cfg.ticker} shares outstanding as of {best['end']} "
         f"(the cover date nearest {cfg.shares_near.isoformat()})",
     }
@@ -152,13 +163,19 @@ def shares_fact(doc: Any, cfg: EdgarSettings) -> dict[str, Any]:
 def _revenue_fact(
     cfg: EdgarSettings, concept: str, e: dict[str, Any], fy: Any, q: int, note: str | None = None
 ) -> dict[str, Any]:
+    if isinstance(fy, bool) or not isinstance(fy, int):
+        raise FetchError(NAME, SERIES, f"parse failure: filing {e['accn']} has no fiscal year (fy)")
     fact = {
-        "id": f"edgar.{cfg.ticker.lower()}.revenue.fy{fy}.q{q}",
+        "id": f"{cfg.ticker.lower()}_q{q}fy{fy % 100:02d}_revenue",
         "value": int(e["val"]),
         "unit": "USD",
+        "company": _company(cfg),
+        "measure": "revenue",
+        "period": {"basis": "fiscal", "year": fy, "quarter": q, "end": str(e["end"])},
         "date": str(e["filed"]),
         "source": _source(cfg, e, f"us-gaap:{concept}, {e['start']} to {e['end']}"),
-        "confidence": "primary",
+        "evidence": "filing",
+        "seen_in": "original",
         "label": f"{cfg.ticker} revenue, fiscal {fy} Q{q} (quarter ended {e['end']})",
     }
     if note:
@@ -238,7 +255,8 @@ def facts_yaml(records: list[dict[str, Any]], cik: int) -> bytes:
         "# Written by `python -m build_scripts refresh` from SEC EDGAR XBRL company facts\n"
         f"# (companyfacts, CIK{cik:010d}). Do not edit by hand: the refresh compares against it.\n"
     )
-    body = yaml.safe_dump({"facts": records}, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.safe_dump({"origin": REFRESH_ORIGIN, "facts": records}, sort_keys=False, allow_unicode=True,
+                          width=100)
     return (header + body).encode("utf-8")
 
 

@@ -7,16 +7,12 @@ from typing import Any
 
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, grades
 from ..values import Kind, Values
 from . import Inputs, both
 
-CONFIDENCE = {
-    "primary-verified": both("primary, checked", "一次情報（確認済み）"),
-    "primary": both("primary", "一次情報"),
-    "secondary": both("secondary", "二次情報"),
-    "unverified": both("unverified", "未確認"),
-}
+# The column header for a grade, everywhere a table shows one.
+GRADE_HEADER = both("Source quality", "情報の確度")
 
 
 def fact_if(inp: Inputs, values: Values, fact_id: str, kind: Kind, **kw: Any) -> bool:
@@ -32,8 +28,11 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v))
 
 
-def col_confidence(v: Any, lang: str) -> str:
-    return CONFIDENCE[v][lang]
+def col_grade(v: Any, lang: str) -> str:
+    """A grade code as the reader's words ('news report, seen only in a copy'); '–' if none."""
+    if _missing(v) or v == "":
+        return "–"
+    return grades.label(str(v), lang)
 
 
 def usd_cell(v: Any, lang: str) -> str:

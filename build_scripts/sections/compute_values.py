@@ -70,7 +70,8 @@ def register_metrics(inp: Inputs, values: Values) -> dict[str, Metric]:
     metrics = all_metrics(inp.facts, inp.as_of)
     for m in metrics:
         kind, decimals = display(m)
-        values.metric(m.name, m.value, kind, inputs=m.inputs, formula=m.formula, decimals=decimals)
+        values.metric(m.name, m.value, kind, inputs=m.inputs, formula=m.formula, decimals=decimals,
+                      grade=m.grade)
     return {m.name: m for m in metrics}
 
 
@@ -87,10 +88,9 @@ def register_names(inp: Inputs, values: Values) -> None:
             values.metric(f"name_{fid}", short_label(f.label or fid), "text", inputs=(fid,),
                           formula="model name from the fact's label")
     kv = inp.facts[KV_BASELINE]
-    found = re.search(r"DeepSeek \d+B", kv.unit)
-    if found:
-        values.metric("name_kv_baseline_model", found.group(0), "text", inputs=(KV_BASELINE,),
-                      formula="baseline model named in the fact's unit")
+    if kv.baseline:
+        values.metric("name_kv_baseline_model", kv.baseline, "text", inputs=(KV_BASELINE,),
+                      formula="the fact's baseline: what the reduction is measured against")
 
 
 def build(inp: Inputs, values: Values) -> Products:

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from .. import fmt
+from .. import fmt, grades
 from ..analysis.market import MarketResults
 from ..analysis.recovery import EVENT, OK
 from ..charts.render import Chart
@@ -19,6 +19,7 @@ from ..charts.style import Palette
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, both
+from .common import GRADE_HEADER, col_grade
 from .market_results import put, status_word
 
 COMPANY = {
@@ -68,7 +69,8 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
     dc["data_center_busd"] = dc["data_center_musd"].astype(float) / 1000
     before, after = dc[dc["side"] == "before"], dc[dc["side"] == "after"]
     last = dc.iloc[-1]
-    put(values, "dc_last_share_pct", last["dc_share_pct"], "pct", decimals=0, inputs=(last["fact_id"],),
+    put(values, "dc_last_share_pct", last["dc_share_pct"], "pct", decimals=0,
+        inputs=(last["fact_id"], last["revenue_fact_id"]),
         formula="data-centre revenue ÷ total revenue")
     alt_en = (f"Bar chart of Nvidia's quarterly data-centre revenue from {dc.iloc[0]['period']} to {last['period']}, "
               f"{len(before)} quarters before the sell-off and {len(after)} after; it went from "
@@ -80,15 +82,15 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
               f"{fmt.usd(last['data_center_musd'] * 1e6, 'ja')}に増加。")
     data = dc[["period", "fiscal_year", "fiscal_quarter", "quarter_end", "report_date", "side", "revenue_musd",
                "data_center_musd", "data_center_busd", "dc_share_pct", "dc_qoq_pct", "dc_yoy_pct", "fact_id",
-               "confidence"]]
+               "grade"]]
     chart = Chart(
         id="dc-revenue",
         data=data,
         draw=_draw_dc,
         title=both("Nvidia's data-centre revenue by quarter", "エヌビディアの四半期データセンター売上高"),
         alt={"en": alt_en, "ja": alt_ja},
-        source=both("Source: Nvidia quarterly results (facts; confidence in the table).",
-                    "出典：エヌビディアの四半期決算（ファクト。確度は表を参照）。"),
+        source=both("Source: Nvidia quarterly results (facts; source quality in the table).",
+                    "出典：エヌビディアの四半期決算（ファクト。情報の確度は表を参照）。"),
     )
     side = {"before": both("before", "前"), "after": both("after", "後")}
     table = Table(
@@ -103,7 +105,7 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
             Column("dc_qoq_pct", both("vs previous quarter", "前四半期比"), col_pct(1), "right"),
             Column("dc_yoy_pct", both("vs a year earlier", "前年同期比"), col_pct(1), "right"),
             Column("dc_share_pct", both("Share of revenue", "売上高に占める割合"), col_pct(1, signed=False), "right"),
-            Column("confidence", both("Confidence", "確度")),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("Nvidia's data-centre revenue (fiscal quarters end in late January, April, July, October)",
                      "エヌビディアのデータセンター売上高（会計四半期は一月・四月・七月・十月の下旬に終了）"),
@@ -177,7 +179,7 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
             if p25 is not None and a25 is not None else np.nan,
             "plan_2026": p26["mid_busd"] if p26 is not None else np.nan,
             "facts": ";".join(r["fact_id"] for r in (p25, a25, p26) if r is not None),
-            "confidence": ";".join(r["confidence"] for r in (p25, a25, p26) if r is not None),
+            "grade": grades.weakest(r["grade"] for r in (p25, a25, p26) if r is not None),
         })
     df = pd.DataFrame(rows)
     if df.empty:
@@ -220,7 +222,7 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
                    lambda v, lang: status_word("not yet testable", lang) if pd.isna(v) else fmt.number(v, 1), "right"),
             Column("actual_vs_plan_pct", both("Actual vs plan", "実績÷計画"), col_pct(0), "right"),
             Column("plan_2026", both("2026 plan (US$ bn)", "2026年計画（10億ドル）"), b, "right"),
-            Column("confidence", both("Confidence", "確度")),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("Capital spending: the plan as first announced, the actual, and the next plan",
                      "設備投資：最初に発表された計画、実績、翌年の計画"),
@@ -247,7 +249,7 @@ def _costs(inp: Inputs, res: MarketResults, values: Values) -> list[Table]:
                 Column("factor", both("Factor", "要因"), lambda v, lang: DALLY_WORDS.get(v, both(v, v))[lang]),
                 Column("gain_x", both("Gain (×)", "向上（倍）"), col_number(1), "right"),
                 Column("source", both("Source", "出典")),
-                Column("confidence", both("Confidence", "確度")),
+                Column("grade", GRADE_HEADER, col_grade),
             ),
             caption=both("Dally's decomposition of single-GPU inference performance over about a decade",
                          "Dally氏による単体GPUの推論性能向上（約十年）の要因分解"),
@@ -269,7 +271,7 @@ def _costs(inp: Inputs, res: MarketResults, values: Values) -> list[Table]:
                 Column("per_year_x", both("× per year", "年率（倍）"), col_number(2), "right"),
                 Column("per_decade_x", both("× per decade", "十年で（倍）"), col_number(0), "right"),
                 Column("source", both("Source", "出典")),
-                Column("confidence", both("Confidence", "確度")),
+                Column("grade", GRADE_HEADER, col_grade),
             ),
             caption=both("GPU price-performance: how fast the cost of a fixed amount of compute falls",
                          "GPUの価格性能比：一定の計算量のコストが下がる速さ"),

@@ -25,14 +25,14 @@ from ..analysis.compute import (
     prior_art_timeline,
     weight_memory_table,
 )
-from ..analysis.fp8 import GRANULARITY
+from ..analysis.fp8 import GRANULARITY, granularity_shapes
 from ..analysis.params import mtp_breakdown
 from ..charts.render import Chart
 from ..charts.style import Palette
 from ..tables import Column, Table, col_int, col_multiple, col_number, col_pct, col_text
 from ..values import Values
 from . import Inputs, Products, both
-from .common import col_confidence, fact_if, partial_date, usd_cell
+from .common import GRADE_HEADER, col_grade, fact_if, partial_date, usd_cell
 
 # --- parameters -----------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     v3 = df[df["fact_id"] == "deepseek_v3"].iloc[0]
     smallest = df.loc[df["active_share_pct"].idxmin()]
     data = df[["model", "developer", "architecture", "date", "total_params_b", "active_params_b",
-               "active_share_pct", "confidence"]]
+               "active_share_pct", "grade"]]
     chart = Chart(
         id="total-vs-active-params",
         data=data,
@@ -174,7 +174,7 @@ def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
             Column("total_params_b", both("Total (B)", "総数（10億）"), col_number(1), "right"),
             Column("active_params_b", both("Per token (B)", "トークンごと（10億）"), col_number(1), "right"),
             Column("active_share_pct", both("Share used", "使用比率"), col_pct(1, False), "right"),
-            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("Parameters of well-known models", "主なモデルのパラメータ数"),
         sortable=True,
@@ -287,7 +287,7 @@ def fp8_tables(inp: Inputs) -> list[Table]:
                 Column("bf16_dense_tflops", both("BF16 dense TFLOPS", "BF16密TFLOPS"), col_int, "right"),
                 Column("fp8_dense_tflops", both("FP8 dense TFLOPS", "FP8密TFLOPS"), col_int, "right"),
                 Column("fp8_to_bf16_x", both("FP8 ÷ BF16", "FP8÷BF16"), col_multiple(1), "right"),
-                Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+                Column("grade", GRADE_HEADER, col_grade),
             ),
             caption=both("Peak throughput by number format (spec sheets, as reported)",
                          "数値形式ごとのピーク性能（仕様値、二次情報）"),
@@ -300,7 +300,7 @@ def fp8_tables(inp: Inputs) -> list[Table]:
                 Column("gain_x", both("Gain", "倍率"), col_multiple(1), "right"),
                 Column("log_share_pct", both("Share of the total (log)", "全体への寄与（対数）"), col_pct(0, False),
                        "right"),
-                Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+                Column("grade", GRADE_HEADER, col_grade),
             ),
             caption=both("Bill Dally's breakdown of a decade of GPU inference gains",
                          "ビル・ダリーによるGPU推論性能10年分の内訳"),
@@ -309,10 +309,11 @@ def fp8_tables(inp: Inputs) -> list[Table]:
 
 
 def register_fp8(inp: Inputs, values: Values) -> None:
-    text = str(inp.facts[GRANULARITY].value)
-    for name, word in (("fp8_activation_tile_shape", "activations"), ("fp8_weight_block_shape", "weights")):
-        rows, cols = re.search(rf"{word} (\d+)x(\d+)", text).groups()
-        values.metric(name, f"{rows}×{cols}", "text", inputs=(GRANULARITY,), formula=f"{word} scaling group shape")
+    shape = granularity_shapes(inp.facts[GRANULARITY])
+    for name, part, word in (("fp8_activation_tile_shape", "activation_tile", "activations"),
+                             ("fp8_weight_block_shape", "weight_block", "weights")):
+        values.metric(name, f"{shape[part + '_rows']}×{shape[part + '_cols']}", "text", inputs=(GRANULARITY,),
+                      formula=f"{word} scaling group shape")
     values.fact("v3_fp8_loss_error_vs_bf16", "pct", name="v3_fp8_loss_error_pct", decimals=2)
     values.fact("v3_h800_fp8_accumulation_bits", "int", name="v3_fp8_accumulation_bits")
     values.fact("dally_single_gpu_inference_gain", "multiple", name="dally_headline_x", decimals=0)
@@ -382,7 +383,7 @@ def _draw_timeline(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
 def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     df = prior_art_frame(inp)
     data = df[["family", "technique", "fact_id", "date", "day", "date_precision", "by_deepseek", "deepseek_use",
-               "deepseek_use_day", "years_before_use", "reference", "url", "confidence"]]
+               "deepseek_use_day", "years_before_use", "reference", "url", "grade"]]
     per_family = {f: g for f, g in df.groupby("family")}
     summary_en = "; ".join(f"{FAMILIES[f]['en']}: first paper {g['date'].min()[:4]}"
                            + (f", DeepSeek's use {pd.Timestamp(g['deepseek_use_day'].dropna().min()).year}"
@@ -437,7 +438,7 @@ def price_table(inp: Inputs) -> Table:
             Column("output_usd", both("Output", "出力"), usd_cell, "right"),
             Column("input_cache_miss_vs_r1_x", both("Input × R1", "入力のR1比"), col_multiple(1), "right"),
             Column("output_vs_r1_x", both("Output × R1", "出力のR1比"), col_multiple(1), "right"),
-            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("API list prices per million tokens (input without cache hits)",
                      "100万トークンあたりのAPI表示価格（入力はキャッシュなし）"),

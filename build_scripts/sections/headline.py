@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from .. import fmt
+from .. import fmt, units
 from ..analysis.compute import (
     cost_range_table,
     gap_decomposition_table,
@@ -25,7 +25,7 @@ from ..charts.style import Palette
 from ..tables import Column, Table, col_date, col_int, col_multiple, col_number, col_pct, col_sci
 from ..values import Values
 from . import Inputs, Products, both
-from .common import col_confidence, fact_if, usd_cell
+from .common import GRADE_HEADER, col_grade, fact_if, usd_cell
 
 STAGES = {
     "pretraining": both("Pre-training", "事前学習"),
@@ -130,7 +130,7 @@ SCOPE = (
 
 
 def scope_table(inp: Inputs) -> Table:
-    rows = [{"item": en, "included": inc, "fact_id": fid, "confidence": inp.facts[fid].confidence}
+    rows = [{"item": en, "included": inc, "fact_id": fid, "grade": inp.facts[fid].grade}
             for fid, inc, en, _ in SCOPE if fid in inp.facts and inp.facts[fid].day <= inp.as_of]
     ja = {en: ja for _, _, en, ja in SCOPE}
     return Table(
@@ -140,7 +140,7 @@ def scope_table(inp: Inputs) -> Table:
             Column("item", both("Item", "項目"), lambda v, lang: v if lang == "en" else ja[v]),
             Column("included", both("In the figure?", "数字に含む？"),
                    lambda v, lang: both("yes", "含む")[lang] if v else both("no", "含まない")[lang]),
-            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("What the training-run figure covers", "学習費用の数字が対象とする範囲"),
     )
@@ -157,7 +157,7 @@ def r1_table(inp: Inputs) -> Table | None:
             Column("component", both("Step", "工程"), lambda v, lang: R1_PARTS[v][lang]),
             Column("h800_gpu_hours", both("H800 GPU-hours", "H800 GPU時間"), col_int, "right"),
             Column("computed_cost_usd", both("At the same rental rate", "同じ単価での金額"), usd_cell, "right"),
-            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("R1's training on top of V3, from press reports of the Nature supplement",
                      "V3に上乗せされたR1の学習（Nature補足資料の報道による）"),
@@ -175,7 +175,7 @@ CLAIMS = {
         both("Alexandr Wang, Scale AI", "アレクサンダー・ワン（Scale AI）"),
         both("about {n} H100s", "H100を約{n}基"),
         both("assertion, no source given", "根拠を示さない主張")),
-    "nvidia_statement_2025_01_27": (
+    "nvidia_statement_phrases_2025-01-27": (
         both("Nvidia spokesperson", "Nvidia広報"),
         both("compute was export-control compliant", "計算資源は輸出規制に適合"),
         both("statement", "声明")),
@@ -204,15 +204,13 @@ CLAIMS = {
         both("US officials look into chips routed via Singapore", "シンガポール経由の調達を米当局が調査"),
         both("report of a probe, not a finding", "調査の報道（結論ではない）")),
 }
-SCALE = {"million USD": 1e6, "billion USD": 1e9}
 
 
 def _claim_text(row: pd.Series, lang: str) -> str:
     template = CLAIMS[row["fact_id"]][1][lang]
     value = row["value"]
     if "{usd}" in template:
-        scale = next(s for key, s in SCALE.items() if str(row["unit"]).startswith(key))
-        return template.format(usd=fmt.usd(float(value) * scale, lang))
+        return template.format(usd=fmt.usd(units.convert(float(value), str(row["unit"]), "USD"), lang))
     if "{n}" in template:
         return template.format(n=fmt.number(float(value)))
     return template
@@ -223,7 +221,7 @@ def claims_table(inp: Inputs) -> Table:
     df = df[df["fact_id"].isin(CLAIMS)].reset_index(drop=True)
     df["claim_en"] = [_claim_text(r, "en") for _, r in df.iterrows()]
     df["claim_ja"] = [_claim_text(r, "ja") for _, r in df.iterrows()]
-    data = df[["fact_id", "who", "claim_en", "claim_ja", "kind", "date", "confidence", "source_url"]]
+    data = df[["fact_id", "who", "claim_en", "claim_ja", "kind", "date", "grade", "source_url"]]
     return Table(
         id="hardware-claims-table",
         data=data,
@@ -233,7 +231,7 @@ def claims_table(inp: Inputs) -> Table:
                    lambda v, lang: str(df.loc[df["fact_id"] == v, f"claim_{lang}"].iloc[0])),
             Column("fact_id", both("Kind", "種類"), lambda v, lang: CLAIMS[v][2][lang]),
             Column("date", both("Date", "日付"), col_date),
-            Column("confidence", both("Source quality", "情報の確度"), col_confidence),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("How many GPUs? The claims side by side", "GPUは何基か：各主張の比較"),
     )

@@ -6,10 +6,12 @@ import json
 
 import pandas as pd
 
+from .. import grades, units
 from ..market.snapshot import load_manifest
 from ..tables import Column, Table, col_date, col_number
 from ..values import Values
 from . import Inputs, Products, both
+from .common import GRADE_HEADER, col_grade
 
 
 def _short(value: object) -> str:
@@ -17,13 +19,51 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def _unit_text(unit: object, lang: str) -> str:
+    if isinstance(unit, str):
+        return units.label(unit, lang)
+    return both("named parts, each with its unit", "項目ごとに単位あり")[lang]
+
+
 def facts_frame(inp: Inputs) -> pd.DataFrame:
+    """The source register, grouped by grade: strongest evidence first, then where it was seen."""
     rows = [{
-        "id": f.id, "value": _short(f.value), "unit": f.unit, "date": f.date,
+        "id": f.id, "value": _short(f.value), "unit": json.dumps(f.unit, ensure_ascii=False)
+        if not isinstance(f.unit, str) else f.unit, "date": f.date,
         "source_title": f.source.title, "publisher": f.source.publisher, "url": str(f.source.url),
-        "locator": f.source.locator or "", "confidence": f.confidence,
-    } for f in sorted(inp.facts.values(), key=lambda f: f.id)]
-    return pd.DataFrame(rows)
+        "locator": f.source.locator or "", "grade": f.grade, "evidence": f.evidence,
+        "seen_in": f.seen_in.kind if f.seen_in else "", "seen_at": (f.seen_in.at or "") if f.seen_in else "",
+        "seen_en": grades.seen_where(f, "en"), "seen_ja": grades.seen_where(f, "ja"),
+        "_rank": grades.rank(f.grade),
+    } for f in inp.facts.values()]
+    df = pd.DataFrame(rows).sort_values(["_rank", "id"], ignore_index=True)
+    return df.drop(columns=["_rank"])
+
+
+def _fact_roots(values: Values, name: str, seen: set[str] | None = None) -> set[str]:
+    """The facts a value rests on, following its inputs through other values."""
+    seen = set() if seen is None else seen
+    out: set[str] = set()
+    for ref in values.items[name].inputs:
+        if ref in values.facts:
+            out.add(ref)
+        elif ref in values.items and ref not in seen:
+            seen.add(ref)
+            out |= _fact_roots(values, ref, seen)
+    return out
+
+
+def weak_figures_frame(inp: Inputs, values: Values) -> pd.DataFrame:
+    """Every figure on the site that rests on a recollection or on a copy only, with those facts."""
+    rows = []
+    for name in sorted(values.items):
+        v = values.items[name]
+        if not grades.weak(v.grade):
+            continue
+        weak = sorted(f for f in _fact_roots(values, name) if grades.weak(values.facts[f].grade))
+        rows.append({"name": name, "text_en": v.text("en"), "text_ja": v.text("ja"), "grade": v.grade,
+                     "facts": ", ".join(weak)})
+    return pd.DataFrame(rows, columns=["name", "text_en", "text_ja", "grade", "facts"])
 
 
 def series_frame(inp: Inputs) -> pd.DataFrame:
@@ -41,6 +81,11 @@ def build(inp: Inputs, values: Values) -> Products:
     facts = facts_frame(inp)
     series = series_frame(inp)
     values.metric("facts_count", len(facts), "int", formula="facts in data/facts")
+    for code in grades.evidence_codes(facts_only=True):
+        values.metric(f"facts_evidence_{code}", int((facts["evidence"] == code).sum()), "int",
+                      formula=f"facts whose evidence is '{code}'")
+    values.metric("facts_seen_copy_only", int(facts["seen_in"].isin(("copy", "paraphrase")).sum()), "int",
+                  formula="facts seen only in a copy or a paraphrase")
     values.metric("series_count", len(series), "int", formula="series in the price snapshot")
     values.metric("snapshot_last_date", pd.Timestamp(series["last_date"].max()).date(), "date",
                   formula="latest date in any series")
@@ -50,20 +95,25 @@ def build(inp: Inputs, values: Values) -> Products:
         row = facts.set_index("id").loc[v]
         return f"[{row['source_title'].replace('[', '(').replace(']', ')')}]({row['url']})"
 
+    seen_text = facts.set_index("id")
     tables = [
         Table(
             id="sources-table",
             data=facts,
             columns=(
+                Column("evidence", both("Evidence", "根拠の種類"),
+                       lambda v, lang: grades.evidence_label(v, lang)),
                 Column("id", both("Fact", "ファクト"), lambda v, lang: f"`{v}`"),
-                Column("unit", both("What", "内容")),
+                Column("unit", both("Unit", "単位"),
+                       lambda v, lang: _unit_text(v if not v.startswith("{") else json.loads(v), lang)),
                 Column("date", both("Date", "日付")),
                 Column("id", both("Source", "出典"), link),
-                Column("publisher", both("Publisher", "発行元")),
-                Column("confidence", both("Confidence", "確度")),
+                Column("id", both("Seen in", "確認した場所"), lambda v, lang: seen_text.loc[v, f"seen_{lang}"]),
             ),
-            caption=both("Every fact the report uses, with its source", "本レポートが使うすべてのファクトと出典"),
+            caption=both("Every fact the report uses, grouped by the kind of evidence, strongest first",
+                         "本レポートが使うすべてのファクト（根拠の種類ごと、強いものから）"),
             sortable=True,
+            wrap=True,
         ),
         Table(
             id="series-table",
@@ -81,3 +131,29 @@ def build(inp: Inputs, values: Values) -> Products:
         ),
     ]
     return Products(tables=tables)
+
+
+def finish(inp: Inputs, values: Values) -> Products:
+    """After every section: the figures of the whole site that rest on weak sources. It runs once
+    all values exist, so what it lists cannot depend on the order the sections ran in."""
+    weak = weak_figures_frame(inp, values)
+    values.metric("weak_figures_count", len(weak), "int",
+                  formula="figures on the site resting on a recollection or on a copy only")
+    by_name = weak.set_index("name")
+    return Products(tables=[
+        Table(
+            id="weak-figures-table",
+            data=weak,
+            columns=(
+                Column("name", both("Figure", "数値"), lambda v, lang: f"`{v}`"),
+                Column("name", both("Value", "値"), lambda v, lang: by_name.loc[v, f"text_{lang}"]),
+                Column("grade", GRADE_HEADER, col_grade),
+                Column("facts", both("Weak facts it rests on", "根拠となる弱いファクト"),
+                       lambda v, lang: ", ".join(f"`{x}`" for x in v.split(", ")) if v else "–"),
+            ),
+            caption=both("Figures that rest on a recollection or on a copy only",
+                         "記憶による値、または転載・要約でのみ確認した情報に基づく数値"),
+            sortable=True,
+            wrap=True,
+        )
+    ])

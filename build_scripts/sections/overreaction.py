@@ -19,6 +19,7 @@ from ..charts.style import Palette
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, Products, both
+from .common import GRADE_HEADER, col_grade
 from .demand import demand_products
 from .market_results import (
     GROUP_NAMES,
@@ -334,9 +335,11 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
         put(values, f"nvda_implied_shares_{side}", getattr(mv, f"implied_shares_{side}_bn") * 1e9, "count",
             decimals=2, inputs=(*facts, *mv.reported_facts), formula="reported loss ÷ price change per share")
         put(values, f"mcap_times_prior_{side}", getattr(mv, f"times_prior_record_{side}"), "multiple",
-            decimals=1, inputs=mv.reported_facts, formula="reported loss ÷ previous record loss")
+            decimals=1, inputs=(*mv.reported_facts, *(f for f in (mv.prior_record_fact,) if f)),
+            formula="reported loss ÷ previous record loss")
     put(values, "mcap_prior_record_usd", mv.prior_record_busd * 1e9, "usd", decimals=0,
-        inputs=mv.reported_facts, formula=f"previous one-day record, from {mv.prior_record_source}")
+        inputs=tuple(f for f in (mv.prior_record_fact,) if f) or mv.reported_facts,
+        formula=f"previous one-day record, from {mv.prior_record_source}")
     put(values, "mcap_loss_source_low", _publisher(inp, "nvda_mcap_loss_2025-01-27_589"), "text",
         inputs=("nvda_mcap_loss_2025-01-27_589",))
     put(values, "mcap_loss_source_high", _publisher(inp, "nvda_mcap_loss_2025-01-27_593"), "text",
@@ -347,11 +350,12 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
         pub = _publisher(inp, fid)
         rows.append({"kind": "reported", "label_en": f"Reported ({pub})", "label_ja": f"報道値（{pub}）",
                      "busd": float(f.value), "implied_shares_bn": float(f.value) / -mv.price_change_usd,
-                     "fact_id": fid, "confidence": f.confidence})
+                     "fact_id": fid, "grade": f.grade})
     if ok(mv.prior_record_busd):
         rows.append({"kind": "prior", "label_en": "Previous record", "label_ja": "従来の記録",
                      "busd": mv.prior_record_busd, "implied_shares_bn": np.nan,
-                     "fact_id": mv.prior_record_source, "confidence": ""})
+                     "fact_id": mv.prior_record_fact,
+                     "grade": inp.facts[mv.prior_record_fact].grade if mv.prior_record_fact else ""})
     df = pd.DataFrame(rows)
     rec = df[df["kind"] == "reported"]["busd"]
     chart = Chart(
@@ -383,7 +387,7 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
             Column("busd", both("US$ billion", "10億ドル"), col_number(0), "right"),
             Column("implied_shares_bn", both("Implied shares (billion)", "逆算した株式数（10億株）"),
                    col_number(2), "right"),
-            Column("confidence", both("Confidence", "確度")),
+            Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=both("Reported market value lost, and the share count each figure implies",
                      "報じられた時価総額の減少と、各数値から逆算される株式数"),
@@ -552,8 +556,8 @@ def _path(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart],
     if "april_2025_low" in set(notes["key"]):
         values.fact("nvda_2025_low_close", "usd", name="path_april_low_close_usd", decimals=2)
     if "first_4t_close" in set(notes["key"]):
-        values.fact("nvda_first_4t_close", "usd", name="path_4t_close_usd", key="close_usd", decimals=2)
-        values.fact("nvda_first_4t_close", "usd", name="path_4t_mcap_usd", key="mcap_usd_t", scale=1e12)
+        values.fact("nvda_first_4t_close", "usd", name="path_4t_close_usd", decimals=2)
+        values.fact("nvda_first_4t_close_mcap", "usd", name="path_4t_mcap_usd", scale=1e12)
     if "first_5t_close" in set(notes["key"]):
         values.fact("nvda_first_5t", "usd", name="path_5t_mcap_usd", key="mcap_usd_t", scale=1e12)
     ends_en = ", ".join(f"{t} {fmt.number(last.loc[t, 'index_level'], 0)}" for t in last.index)

@@ -199,13 +199,13 @@ def test_edgar_facts_follow_the_fact_schema() -> None:
     cfg = load_sources(DATA / "sources.yaml", env={}).edgar
     records = derive_facts(payload("edgar_companyfacts_nvda.json"), cfg)
     facts = {f.id: f for f in parse_facts(records, "edgar")}
-    shares = facts["edgar.nvda.shares_outstanding"]
+    shares = facts["nvda_shares_outstanding"]
     assert shares.value == 24_400_000_000 and "as of 2025-02-21" in shares.source.locator
     assert "0001045810-25-000023" in shares.source.title and shares.date == "2025-02-26"
     # The comparative repeat of FY2024 Q3 in a 2024 filing must not become a second fact.
-    assert facts["edgar.nvda.revenue.fy2024.q3"].date == "2023-11-21"
-    assert facts["edgar.nvda.revenue.fy2025.q3"].value == 35_082_000_000
-    q4 = facts["edgar.nvda.revenue.fy2025.q4"]
+    assert facts["nvda_q3fy24_revenue"].date == "2023-11-21"
+    assert facts["nvda_q3fy25_revenue"].value == 35_082_000_000
+    q4 = facts["nvda_q4fy25_revenue"]
     assert q4.value == 130_497_000_000 - 26_044_000_000 - 30_040_000_000 - 35_082_000_000
     assert q4.note and q4.note.startswith("Derived")
     assert len(facts) == 6

@@ -410,7 +410,7 @@ def test_edgar_writes_schema_valid_facts_once(data_dir, edgar_env) -> None:
     ).respond_with_json(payload("edgar_companyfacts_nvda.json"))
     assert run_edgar(data_dir) == 0
     facts = load_facts(data_dir / "facts")
-    assert facts["edgar.nvda.shares_outstanding"].value == 24_400_000_000
+    assert facts["nvda_shares_outstanding"].value == 24_400_000_000
     first = tree(data_dir)
     assert run_edgar(data_dir) == 0
     assert tree(data_dir) == first
@@ -490,7 +490,7 @@ def test_edgar_revised_value_needs_accept_revisions(data_dir, edgar_env) -> None
     assert_untouched(before, data_dir)
     assert run_edgar(data_dir, "--accept-revisions") == 0
     facts = yaml.safe_load((data_dir / "facts" / "edgar.yaml").read_text())["facts"]
-    assert next(f for f in facts if f["id"] == "edgar.nvda.revenue.fy2025.q1")["value"] == (26_045_000_000)
+    assert next(f for f in facts if f["id"] == "nvda_q1fy25_revenue")["value"] == (26_045_000_000)
 
 
 # --- the local mimic --------------------------------------------------------------------------
