@@ -206,8 +206,14 @@ def publish(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml", *, 
         with tempfile.TemporaryDirectory(prefix="editions-") as tmp:
             for e in todo:
                 log(f"edition {e.version}: as of {e.as_of}, data {e.data[:12]} …")
-                build_edition(e, snaps[e.version], repo, Path(tmp) / e.version, branch=STAGING,
-                              site_url=site_url, aliases=(ed_mod.LATEST,) if e == newest else ())
+                try:
+                    build_edition(e, snaps[e.version], repo, Path(tmp) / e.version, branch=STAGING,
+                                  site_url=site_url, aliases=(ed_mod.LATEST,) if e == newest else ())
+                except DataError as err:
+                    if err.file == ed_mod.FILE:
+                        raise
+                    raise DataError(err.file, err.where, err.rule, hint=f"in the frozen data of edition "
+                                    f"'{e.version}'; see build_scripts/frozen.py on re-recording") from None
                 shutil.rmtree(Path(tmp) / e.version, ignore_errors=True)
             if _rev(repo, STAGING) is None:
                 log("nothing to publish: the branch does not exist and no edition was built")
@@ -224,8 +230,11 @@ def publish(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml", *, 
         add_root_files(repo, STAGING, files, "Root 404 page, robots.txt and sitemap index")
         # Move gh-pages only if nobody else moved it meanwhile (compare-and-swap).
         _git(repo, "update-ref", f"refs/heads/{branch}", _git(repo, "rev-parse", STAGING), before or "")
-    finally:
-        _git(repo, "branch", "-D", STAGING, check=False)
+    except BaseException:
+        if _rev(repo, STAGING):
+            log(f"{branch} is unchanged; the editions built so far are on '{STAGING}' for inspection")
+        raise
+    _git(repo, "branch", "-D", STAGING, check=False)
     return [e.version for e in todo]
 
 
