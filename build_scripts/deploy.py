@@ -265,22 +265,25 @@ def add_edition(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml")
 
 
 def record(versions_: list[str], repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml") -> str:
-    """Re-record editions on the data as it is now: a correction, made on purpose (see frozen.py)."""
-    import re
+    """Re-record editions on the data as it is now: a correction, made on purpose (see frozen.py).
+    Only the `data` value of each named entry changes; the rest of the file stays as written."""
+    import yaml
 
     eds, _ = ed_mod.load(editions_file)
-    names = {e.version: e for e in eds}
+    missing = set(versions_) - {e.version for e in eds}
+    if missing:
+        raise DataError(ed_mod.FILE, f"edition '{sorted(missing)[0]}'", "not in the edition list")
     digest, _ = frozen.working_tree(repo)
-    text = editions_file.read_text(encoding="utf-8")
-    for v in versions_:
-        if v not in names:
-            raise DataError(ed_mod.FILE, f"edition '{v}'", "not in the edition list")
-        old = names[v].data
-        if text.count(old) != 1:
-            raise DataError(ed_mod.FILE, f"edition '{v}'", "field 'data': the digest appears more than once",
-                            hint="edit the file by hand")
-        text = re.sub(rf"\b{old}\b", digest, text)
-    editions_file.write_text(text, encoding="utf-8")
+    lines = editions_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    root = yaml.compose("".join(lines), Loader=yaml.SafeLoader)
+    entries = next(v for k, v in root.value if k.value == "editions").value
+    for entry in entries:
+        fields = {k.value: v for k, v in entry.value}
+        if fields["version"].value in versions_:
+            node = fields["data"]
+            row, a, b = node.start_mark.line, node.start_mark.column, node.end_mark.column
+            lines[row] = lines[row][:a] + f'"{digest}"' + lines[row][b:]
+    editions_file.write_text("".join(lines), encoding="utf-8")
     ed_mod.load(editions_file)
     return digest
 

@@ -84,7 +84,10 @@ def find(repo: Path, digest: str) -> Snapshot:
     """The data recorded by `digest`: in the working tree, or in any commit reachable from HEAD."""
     now, tree = working_tree(repo)
     if now == digest:
-        return Snapshot(tree, None)
+        head = subprocess.run(["git", "rev-parse", "-q", "--verify", f"HEAD:{DATA_DIR}"], cwd=repo,
+                              capture_output=True, text=True).stdout.strip()
+        commit = _git(repo, "rev-parse", "HEAD").decode().strip() if head == tree else None
+        return Snapshot(tree, commit)
     commits = _git(repo, "rev-list", "HEAD").decode().split()
     if commits:
         checks = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)",
