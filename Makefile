@@ -10,16 +10,18 @@ SITE_STAMP := $(VENV)/.site-$(shell sha256sum requirements.lock 2>/dev/null | cu
 TEST_STAMP := $(VENV)/.test-$(shell sha256sum requirements-test.lock 2>/dev/null | cut -c1-16)
 PIP     := $(PY) -m pip install --disable-pip-version-check -q --require-hashes --no-deps
 
-.PHONY: site data serve test test-fast lint refresh bench shots deploy clean distclean lock help
+.PHONY: site data serve serve-ja serve-editions test test-fast lint refresh bench shots editions deploy clean distclean lock help
 
 help:
 	@echo "make site      build data products and the bilingual site into site/ (offline)"
 	@echo "make test      run every test (unit, data, fetch, build, browser)"
 	@echo "make serve     live preview for authors at http://127.0.0.1:8000 (English)"
-	@echo "make serve-ja  live preview of the Japanese edition"
+	@echo "make serve-ja  live preview of the Japanese edition (http://127.0.0.1:8001/ja/)"
 	@echo "make refresh   fetch new prices from the providers (the only networked step)"
 	@echo "make bench     measure analysis and build speed"
-	@echo "make deploy VERSION=2026-08 publish an edition with mike (see README)"
+	@echo "make editions  build every edition of data/editions.yaml into the local gh-pages branch"
+	@echo "make serve-editions  serve the gh-pages branch at http://127.0.0.1:8002 (version selector)"
+	@echo "make deploy    push gh-pages to origin (needs SITE_URL set when the editions were built)"
 	@echo "make clean     remove generated files; make distclean also removes .venv"
 
 $(SITE_STAMP): requirements.lock
@@ -62,8 +64,15 @@ bench: $(TEST_STAMP)
 shots: site $(TEST_STAMP)
 	$(RUN) -m build_scripts.shots build/shots "" headline/ efficiency/ overreaction/ investor/ methodology/
 
+# ARGS=--rebuild rebuilds editions already on the branch; ARGS="publish 2025-07" builds one.
+editions: $(SITE_STAMP)
+	$(RUN) -m build_scripts editions $(ARGS)
+
+serve-editions: $(SITE_STAMP)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/mike serve -F mkdocs.yml -a 127.0.0.1:8002
+
 deploy: $(SITE_STAMP)
-	$(RUN) -m build_scripts deploy $(VERSION) $(ARGS)
+	$(RUN) -m build_scripts deploy $(ARGS)
 
 lock:
 	$(PY) -m pip install -q uv

@@ -15,7 +15,7 @@ def _date(s: str) -> dt.date:
 
 
 # Commands with their own option parsers: everything after the name is handed over unchanged.
-PASS_THROUGH = {"refresh": "refresh", "deploy": "deploy"}
+PASS_THROUGH = {"refresh": ("refresh", "run"), "deploy": ("deploy", "main"), "editions": ("deploy", "editions_main")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,9 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in PASS_THROUGH:
         import importlib
 
-        module = importlib.import_module(f".{PASS_THROUGH[argv[0]]}", __package__)
+        name, func = PASS_THROUGH[argv[0]]
+        module = importlib.import_module(f".{name}", __package__)
         try:
-            return module.run(argv[1:]) if argv[0] == "refresh" else module.main(argv[1:])
+            return getattr(module, func)(argv[1:])
         except DataError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
@@ -52,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         b.add_argument("--as-of", type=_date, default=None, help="build an edition as of this date")
         b.add_argument("--fresh", action="store_true", help="redraw every chart (ignore the cache)")
 
-    sub.add_parser("deploy", help="publish editions with mike (see data/editions.yaml)", add_help=False)
+    sub.add_parser("editions", help="build the editions of data/editions.yaml into gh-pages", add_help=False)
+    sub.add_parser("deploy", help="push the gh-pages branch that `editions` built", add_help=False)
     sub.add_parser("refresh", help="fetch new prices from the providers (network)", add_help=False)
 
     args = p.parse_args(argv)

@@ -7,12 +7,28 @@ authors write. Here they join the site under generated/, and pages are rendered 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from build_scripts.pages import PageError, load_context, render
 from build_scripts.paths import generated_root
+
+
+@event_priority(100)  # before mike's plugin adds the version to site_url
+def on_config(config):
+    """Each language's site lives under its own prefix of the one site root (ja/ for Japanese);
+    and the header and the outdated-edition banner need the edition's data date."""
+    lang = config["theme"]["language"]
+    if lang != "en" and config["site_url"] and not config["site_url"].endswith(f"/{lang}/"):
+        config["site_url"] = urljoin(config["site_url"], f"{lang}/")
+    try:
+        config["extra"]["edition_date"] = load_context(lang)["raw"]["as_of_date"]
+    except FileNotFoundError:
+        config["extra"]["edition_date"] = ""  # mike's own commands load the config without a build
+    return config
 
 
 def on_files(files, config):

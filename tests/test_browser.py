@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
-from collections.abc import Iterator
-
 import pytest
-
-from build_scripts.shots import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -100,30 +93,12 @@ def test_sortable_table_sorts_numerically(browser, site_url: str) -> None:
     ctx.close()
 
 
-@pytest.fixture(scope="module")
-def mike_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from build_scripts.deploy import deploy
-
-    repo = tmp_path_factory.mktemp("mike-repo")
-    for args in (["init", "-q"], ["config", "user.email", "ci@example.org"], ["config", "user.name", "CI"],
-                 ["commit", "-q", "--allow-empty", "-m", "init"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    deploy("ed1", None, "Edition one", ["latest"], set_default="latest", repo=repo)
-    out = tmp_path_factory.mktemp("gh-pages")
-    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(out, filter="data")
-    with serve(out) as url:
-        yield url
-
-
-def test_language_switch_keeps_page_and_edition_under_mike(browser, mike_site: str) -> None:
-    ctx, page, errors, _ = open_page(browser, f"{mike_site}/ed1/efficiency/")
-    assert page.locator(".md-version").count() == 1, "version selector missing"
-    switch_language(page, "ja")
-    assert page.url == f"{mike_site}/ja/ed1/efficiency/"
-    assert page.get_attribute("html", "lang") == "ja"
-    switch_language(page, "en")
-    assert page.url == f"{mike_site}/ed1/efficiency/"
+@pytest.mark.parametrize(("path", "label"), [("", "Working edition · data to "), ("ja/", "作業中の版・")])
+def test_a_plain_build_names_its_edition_and_data_date_in_the_header(browser, site_url: str, path: str,
+                                                                     label: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/{path}methodology/")
+    shown = page.inner_text(".md-header__topic .report-edition")
+    assert shown.startswith(label) and page.locator(".md-version").count() == 0
+    assert shown.removeprefix(label).removesuffix("までのデータ") in page.inner_text("article")
     assert not errors, errors
     ctx.close()

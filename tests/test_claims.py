@@ -14,17 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from build_scripts import build
+from build_scripts import build, editions
 from build_scripts.analysis.metric import Metric
 from build_scripts.analysis.results import Results
 from build_scripts.claims.engine import judge, judge_claim, judge_test
 from build_scripts.claims.schema import ClaimsFile, load_claims
 from build_scripts.claims.timeline import timeline_dates, verdicts_on
-from build_scripts.deploy import load_editions
 from build_scripts.errors import DataError
 from build_scripts.paths import CLAIMS
 
-EDITIONS = [e for e in load_editions() if isinstance(e.get("as_of"), dt.date)]
+EDITIONS = editions.load()[0]
 
 
 @pytest.fixture(scope="module")
@@ -212,11 +211,11 @@ def test_the_timeline_has_a_column_per_month_end() -> None:
     assert all((d + dt.timedelta(days=1)).day == 1 for d in dates[:-1])
 
 
-@pytest.mark.parametrize("edition", EDITIONS, ids=[e["version"] for e in EDITIONS])
-def test_the_timeline_at_an_edition_date_equals_that_editions_scorecard(edition: dict) -> None:
+@pytest.mark.parametrize("edition", EDITIONS, ids=[e.version for e in EDITIONS])
+def test_the_timeline_at_an_edition_date_equals_that_editions_scorecard(edition: editions.Edition) -> None:
     full = build.load_inputs()
-    on_timeline = verdicts_on(edition["as_of"], full.facts, full.prices, full.tickers, full.book, full.event)
-    edition_build = build.study(build.load_inputs(edition["as_of"]))
+    on_timeline = verdicts_on(edition.as_of, full.facts, full.prices, full.tickers, full.book, full.event)
+    edition_build = build.study(build.load_inputs(edition.as_of))
     assert [(v.claim.id, v.empirical, v.attribution) for v in on_timeline] == [
         (v.claim.id, v.empirical, v.attribution) for v in edition_build.verdicts]
 

@@ -67,13 +67,19 @@ def weak_figures_frame(inp: Inputs, values: Values) -> pd.DataFrame:
 
 
 def series_frame(inp: Inputs) -> pd.DataFrame:
-    manifest = load_manifest()
+    """The series as this edition sees them: only rows up to its date, so an early edition neither
+    lists a series that started later nor a last date it could not have known. The file's hash is
+    shown only where the edition uses the whole file (a cut file has no hash of its own)."""
+    manifest = load_manifest()["series"]
     rows = []
-    for t, e in sorted(manifest["series"].items()):
+    for t, part in sorted(inp.prices.groupby("ticker")):
+        e = manifest.get(t, {})
+        first, last = part["date"].min().date().isoformat(), part["date"].max().date().isoformat()
+        whole = (e.get("rows"), e.get("first_date"), e.get("last_date")) == (len(part), first, last)
         rows.append({"ticker": t, "name": inp.tickers[t].name, "name_ja": inp.tickers[t].name_ja,
                      "currency": inp.tickers[t].currency, "provider": e.get("provider", ""),
-                     "first_date": e["first_date"], "last_date": e["last_date"], "rows": e["rows"],
-                     "sha256": e["sha256"]})
+                     "first_date": first, "last_date": last, "rows": len(part),
+                     "sha256": e.get("sha256", "") if whole else ""})
     return pd.DataFrame(rows)
 
 
@@ -86,9 +92,9 @@ def build(inp: Inputs, values: Values) -> Products:
                       formula=f"facts whose evidence is '{code}'")
     values.metric("facts_seen_copy_only", int(facts["seen_in"].isin(("copy", "paraphrase")).sum()), "int",
                   formula="facts seen only in a copy or a paraphrase")
-    values.metric("series_count", len(series), "int", formula="series in the price snapshot")
-    values.metric("snapshot_last_date", pd.Timestamp(series["last_date"].max()).date(), "date",
-                  formula="latest date in any series")
+    values.metric("series_count", len(series), "int", formula="series with prices up to the edition's date")
+    values.metric("snapshot_last_date", inp.last_date, "date",
+                  formula="latest price date in the edition's view of the snapshot")
     values.metric("as_of_date", inp.as_of, "date", formula="the edition's as-of date")
 
     def link(v: str, lang: str) -> str:
