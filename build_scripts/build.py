@@ -79,8 +79,31 @@ def study(inp: Inputs) -> Inputs:
     results = run_analysis(inp.facts, inp.prices, inp.tickers, inp.as_of, inp.event)
     if not inp.edition:  # on all the data every figure a test names must exist
         check_figures(inp.book, results)
-    timeline = verdict_timeline(inp.facts, inp.prices, inp.tickers, inp.book, inp.event, inp.as_of)
-    return dataclasses.replace(inp, results=results, verdicts=judge(inp.book, results), timeline=timeline)
+    return dataclasses.replace(inp, results=results, verdicts=judge(inp.book, results), timeline=timeline_of(inp))
+
+
+# The code the verdict timeline depends on; its cache is keyed by this and by every input.
+TIMELINE_CODE = ("analysis", "claims", "event.py", "facts.py", "market", "grades.py", "vocab.py")
+
+
+def timeline_of(inp: Inputs, cache_dir: Path | None = None) -> pd.DataFrame:
+    """The verdict timeline, from a cache keyed by its inputs and code when one exists (it reruns the
+    whole analysis at every month-end, the slowest part of a build)."""
+    from . import digest
+
+    key = digest.combine(digest.frame_digest(inp.prices), digest.facts_digest(inp.facts),
+                         inp.book.model_dump_json(), inp.event.model_dump_json(), inp.as_of.isoformat(),
+                         repr(sorted((t, k.model_dump_json()) for t, k in inp.tickers.items())),
+                         digest.code_digest(TIMELINE_CODE))
+    path = (cache_dir or BUILD / "cache") / f"timeline-{key[:32]}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
+    tl = verdict_timeline(inp.facts, inp.prices, inp.tickers, inp.book, inp.event, inp.as_of)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tl.to_pickle(tmp)
+    tmp.replace(path)
+    return tl
 
 
 def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
