@@ -25,6 +25,7 @@ from build_scripts.errors import DataError
 from build_scripts.facts import Fact
 from build_scripts.paths import DOCS, LANGS, ROOT
 from build_scripts.sections.investor import APRIL, ENTRY_WORDS
+from build_scripts.sections.market_results import month_label
 from tests.asof import leaks_in_csv, leaks_in_text
 
 EDITIONS, _ = editions.load()
@@ -109,9 +110,16 @@ def exempt_texts(facts: dict[str, Fact], due: set[dt.date]) -> set[str]:
     for f in facts.values():
         s = f.source
         out |= {s.title, s.title.replace("[", "(").replace("]", ")"), s.publisher, s.locator or "",
-                str(s.url), f.note or "", f.unit, f.label or "", *strings(f.value)}
+                str(s.url), f.note or "", f.label or "", *strings(f.value), *strings(f.unit)}
+    from build_scripts.claims.schema import load_claims
+
+    # The claims' test dates are announced in data/claims.yaml before they come ("until …").
+    due = set(due) | {d for c in load_claims().claims for t in c.tests for d in (t.testable_from, t.deadline)}
     for day in due:
-        out |= {day.isoformat(), *(fmt.date(day, lang) for lang in LANGS)}
+        out |= {day.isoformat(), *(fmt.date(day, lang) for lang in LANGS),
+                *(month_label(day, lang) for lang in LANGS),
+                fmt.EN_MONTHS[day.month - 1] + f" {day.year}", f"{day.year}年{day.month}月"}
+    out |= set(facts)  # fact ids, some of which name a date (a promotion's end)
     out |= set(ENTRY_WORDS[APRIL].values())  # the April-low buyer: "not yet testable" until May 2025
     return out
 

@@ -38,7 +38,9 @@ def expected_grade(row: dict[str, str], facts: dict, rows: dict[str, dict[str, s
         elif ref in rows:
             found.append(rows[ref]["grade"])
         else:
-            assert ref.startswith("snapshot"), f"{row['name']}: input {ref} is neither a fact, a value nor a series"
+            # Not a fact: a price series, the event definition in data/, or a constant of the code.
+            assert ref.startswith(("snapshot", "data/", "code")), (
+                f"{row['name']}: input {ref} is neither a fact, a value nor a series")
     return grades.weakest(found)
 
 

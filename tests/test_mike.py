@@ -45,13 +45,17 @@ LATE_FACT = "late_added_fact_2025-01-20"
 LATE_FACT_YAML = f"""facts:
 - id: {LATE_FACT}
   value: 1
-  unit: count (added to the data after the early edition was published)
+  unit: GPUs
   date: '2025-01-20'
   source:
     title: A source added after publication
     publisher: Example
     url: https://example.org/late
-  confidence: secondary
+  evidence: news
+  seen_in:
+    kind: copy
+    at: example.org
+  note: Added to the data after the early edition was published.
 """
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import grades
 from ..event import EventDef
+from ..facts import Fact
 from ..market.tickers import Ticker
 from .backtest import ASSETS, hold
 from .dips import DEFAULT_RULES, WINDOW, forward_returns
@@ -48,18 +49,23 @@ def slug(ticker: str) -> str:
 class Collector:
     """Metrics of one computation; a missing or non-finite value is left out, never printed."""
 
+    # The facts known on the date: a figure resting on facts carries the weakest of their grades.
+    facts: Mapping[str, Fact] = field(default_factory=dict)
     metrics: list[Metric] = field(default_factory=list)
     # Figures the analysis knows but could not compute on this date (kept, so that a claim test
     # naming one is told apart from a test naming a figure that does not exist at all).
     absent: set[str] = field(default_factory=set)
 
     def add(self, name: str, value: object, unit: str, formula: str = "",
-            inputs: Iterable[str] = ("snapshot",), grade: str = SNAPSHOT_GRADE) -> None:
+            inputs: Iterable[str] = ("snapshot",), grade: str | None = None) -> None:
         v = _plain(value)
         if v is None:
             self.absent.add(name)
             return
-        self.metrics.append(Metric(name, v, unit, tuple(inputs), formula, grade))
+        inputs = tuple(inputs)
+        if grade is None:
+            grade = grades.weakest(self.facts[i].grade for i in inputs if i in self.facts)
+        self.metrics.append(Metric(name, v, unit, inputs, formula, grade))
 
 
 def _plain(value: object) -> float | int | str | dt.date | None:

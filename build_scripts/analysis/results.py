@@ -51,7 +51,7 @@ def analyse(facts: Mapping[str, Fact], prices: pd.DataFrame, tickers: Mapping[st
     market = analyse_market(prices, facts, as_of, tickers=tickers)
     closes = wide_closes(prices.loc[prices["date"] <= pd.Timestamp(as_of)])
     found: dict[str, Metric] = {}
-    collector = Collector()
+    collector = Collector(facts=facts)
     for m in (*all_metrics(facts, as_of), *technique_metrics(facts, as_of),
               *market_metrics(market, closes, tickers, event, collector=collector)):
         if m.name in found:
