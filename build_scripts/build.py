@@ -34,6 +34,7 @@ from .paths import BUILD, DOCS, LANGS, ROOT, SITE, generated_dir
 from .sections import (
     Inputs,
     Products,
+    calculator,
     compute_values,
     efficiency,
     headline,
@@ -44,7 +45,7 @@ from .sections import (
 )
 from .values import Values
 
-SECTIONS = (compute_values, headline, efficiency, overreaction, investor, scorecard, methodology)
+SECTIONS = (compute_values, headline, efficiency, overreaction, investor, calculator, scorecard, methodology)
 CONFIGS = {"en": ROOT / "mkdocs.yml", "ja": ROOT / "mkdocs.ja.yml"}
 console = Console(stderr=True, highlight=False)
 
@@ -162,6 +163,7 @@ def write_products(inp: Inputs, values: Values, products: Products, build_dir: P
 
     drawn = 0
     cache = build_dir / "chart-cache"
+    prices = calculator.data_file(inp)  # the investor page's buy-date calculator reads it
     for lang in LANGS:
         out = generated_dir(lang)
         if fresh:
@@ -177,6 +179,7 @@ def write_products(inp: Inputs, values: Values, products: Products, build_dir: P
         w.writeheader()
         w.writerows(rows)
         write_if_changed(out / "data" / "values.csv", buf.getvalue().encode())
+        write_if_changed(out / "data" / calculator.DATA_NAME, prices)
         pages.write_context(context(inp, values, products, lang), pages.context_path(lang, build_dir))
     return drawn, len(products.charts) * len(LANGS) * 2
 
