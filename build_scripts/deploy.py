@@ -297,14 +297,16 @@ def push(repo: Path = ROOT, remote: str = "origin", branch: str = BRANCH) -> Non
     print(f"pushed {branch} to {remote} ({sitemap.removesuffix('sitemap.xml')})")
 
 
-def editions_main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m build_scripts editions",
-                                description="Build and commit the editions of data/editions.yaml into gh-pages.")
-    p.add_argument("action", nargs="?", default="publish", choices=("publish", "check", "add", "record"))
+def configure_editions(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", default="publish", choices=("publish", "check", "add", "record"),
+                   help="publish (default): build new editions into gh-pages; check: validate the list; "
+                        "add: append a dated edition for the current data; record: re-record editions' data")
     p.add_argument("versions", nargs="*", help="publish/record: only these editions")
     p.add_argument("--rebuild", action="store_true", help="rebuild editions already on the branch")
     p.add_argument("--branch", default=BRANCH)
-    args = p.parse_args(argv)
+
+
+def run_editions(args: argparse.Namespace) -> int:
     if args.action == "check":
         eds, _ = ed_mod.load()
         first, last = data_window(DATA)
@@ -315,7 +317,7 @@ def editions_main(argv: list[str] | None = None) -> int:
         print(f"added edition {add_edition()}; commit data/editions.yaml with the data")
     elif args.action == "record":
         if not args.versions:
-            p.error("record needs the versions to re-record")
+            raise SystemExit("record needs the versions to re-record")
         digest = record(args.versions)
         print(f"re-recorded {', '.join(args.versions)} on data {digest[:12]}: this changes published "
               "editions; commit it on its own, say why, then `make editions ARGS=--rebuild`")
@@ -325,11 +327,11 @@ def editions_main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m build_scripts deploy",
-                                description="Push the gh-pages branch that `make editions` built.")
+def configure_deploy(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remote", default="origin")
     p.add_argument("--branch", default=BRANCH)
-    args = p.parse_args(argv)
+
+
+def run_deploy(args: argparse.Namespace) -> int:
     push(remote=args.remote, branch=args.branch)
     return 0

@@ -106,8 +106,8 @@ class Context:
         return shown(path, self.root)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="refresh", description=__doc__.splitlines()[0])
+def configure(p: argparse.ArgumentParser) -> None:
+    """The refresh's options, on the parser the command-line app gives it."""
     p.add_argument(
         "--all-or-nothing",
         action="store_true",
@@ -142,7 +142,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop asking providers after this many seconds (default: http.budget_seconds in sources.yaml)",
     )
-    return p
 
 
 def _seconds(text: str) -> float:
@@ -431,8 +430,14 @@ def _setup(args: argparse.Namespace, root: Path) -> tuple[Sources, list[SeriesSe
 
 
 def run(argv: list[str] | None = None) -> int:
+    """Refresh the snapshot from a list of options (as `python -m build_scripts refresh …` would)."""
+    p = argparse.ArgumentParser(prog="python -m build_scripts refresh")
+    configure(p)
+    return execute(p.parse_args(argv))
+
+
+def execute(args: argparse.Namespace) -> int:
     """Refresh the snapshot; 0 when every series passed, 1 when any failed, 2 on bad setup."""
-    args = _parser().parse_args(argv)
     console = Console(width=160, highlight=False)
     root = args.data_dir.resolve()
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
