@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         b = sub.add_parser(name, help=helptext)
         b.add_argument("--site-dir", type=Path, default=None)
         b.add_argument("--as-of", type=_date, default=None, help="build an edition as of this date")
-        b.add_argument("--fresh", action="store_true", help="redraw every chart (ignore the cache)")
+        b.add_argument("--fresh", nargs="?", const="all", default=None, choices=["all", "en", "ja"],
+                       help="redraw every chart of all languages, or of the one named (ignore its cache)")
 
     sub.add_parser("editions", help="build the editions of data/editions.yaml into gh-pages", add_help=False)
     sub.add_parser("deploy", help="push the gh-pages branch that `editions` built", add_help=False)
@@ -87,7 +88,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from . import build
         from .paths import SITE
 
-        build.run(site_dir=args.site_dir or SITE, as_of=args.as_of, fresh=args.fresh,
+        fresh = True if args.fresh == "all" else (args.fresh,) if args.fresh else False
+        build.run(site_dir=args.site_dir or SITE, as_of=args.as_of, fresh=fresh,
                   data_only=args.cmd == "data")
         return 0
     return 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..analysis.results import Results
-from ..charts.render import Chart
+from ..charts.spec import Chart
 from ..claims.engine import ClaimVerdict
 from ..claims.schema import ClaimsFile
 from ..event import EventDef
