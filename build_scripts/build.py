@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from rich.table import Table as RichTable
 
 from . import pages
 from .analysis.results import analyse as run_analysis
-from .charts.render import render, write_if_changed
+from .charts.render import library_digest, render, write_if_changed
 from .claims.engine import check_figures, judge
 from .claims.schema import load_claims
 from .claims.timeline import verdict_timeline
@@ -122,6 +123,10 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
             if key in products.blocks:
                 raise ValueError(f"page block '{key}' made twice")
             products.blocks[key] = text
+        for name, data in out.files.items():
+            if name in products.files:
+                raise ValueError(f"download '{name}' made twice")
+            products.files[name] = data
     # Finishing steps read the complete registry (the whole site's values), after every section.
     for section in sections:
         if hasattr(section, "finish"):
@@ -156,21 +161,28 @@ def render_markdown(inp: Inputs, stems: tuple[str, ...] | None = None) -> dict[t
 
 
 def write_products(inp: Inputs, values: Values, products: Products, build_dir: Path = BUILD,
-                   fresh: bool = False) -> tuple[int, int]:
-    """Charts, table CSVs, the values download and each language's page context."""
+                   fresh: bool | Iterable[str] = False) -> tuple[int, int]:
+    """Charts, table CSVs, the values download and each language's page context.
+
+    `fresh` (True for every language, or the languages named) first clears those languages'
+    generated files and chart keys, and only theirs: the other language keeps its cache."""
     import csv
     import io
 
+    clear = set(LANGS) if fresh is True else set(fresh or ())
+    unknown = clear - set(LANGS)
+    if unknown:
+        raise ValueError(f"--fresh: unknown language(s) {sorted(unknown)} (use {', '.join(LANGS)})")
+    library = library_digest()
     drawn = 0
-    cache = build_dir / "chart-cache"
-    prices = calculator.data_file(inp)  # the investor page's buy-date calculator reads it
     for lang in LANGS:
-        out = generated_dir(lang)
-        if fresh:
+        out = build_dir / generated_dir(lang).relative_to(BUILD)
+        cache = build_dir / "chart-cache" / lang
+        if lang in clear:
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
         for chart in products.charts:
-            drawn += render(chart, lang, out, cache)
+            drawn += render(chart, lang, out, cache, library)
         for table in products.tables:
             write_if_changed(out / "data" / f"{table.id}.csv", table.csv())
         buf = io.StringIO()
@@ -179,7 +191,8 @@ def write_products(inp: Inputs, values: Values, products: Products, build_dir: P
         w.writeheader()
         w.writerows(rows)
         write_if_changed(out / "data" / "values.csv", buf.getvalue().encode())
-        write_if_changed(out / "data" / calculator.DATA_NAME, prices)
+        for name, data in sorted(products.files.items()):
+            write_if_changed(out / "data" / name, data)
         pages.write_context(context(inp, values, products, lang), pages.context_path(lang, build_dir))
     return drawn, len(products.charts) * len(LANGS) * 2
 
@@ -203,7 +216,7 @@ def mkdocs_build(site_dir: Path, epoch: str, version: str = "") -> int:
     return sum(1 for _ in site_dir.rglob("index.html"))
 
 
-def run(site_dir: Path = SITE, as_of: dt.date | None = None, fresh: bool = False,
+def run(site_dir: Path = SITE, as_of: dt.date | None = None, fresh: bool | Iterable[str] = False,
         data_only: bool = False) -> Summary:
     t0 = time.perf_counter()
     s = Summary()

@@ -38,7 +38,8 @@ def _build_site(args: argparse.Namespace) -> int:
     from . import build
     from .paths import SITE
 
-    build.run(site_dir=args.site_dir or SITE, as_of=args.as_of, fresh=args.fresh, data_only=args.cmd == "data")
+    fresh = True if args.fresh == "all" else (args.fresh,) if args.fresh else False
+    build.run(site_dir=args.site_dir or SITE, as_of=args.as_of, fresh=fresh, data_only=args.cmd == "data")
     return 0
 
 
@@ -72,7 +73,8 @@ def parser() -> argparse.ArgumentParser:
         b = sub.add_parser(name, help=helptext, description=helptext)
         b.add_argument("--site-dir", type=Path, default=None)
         b.add_argument("--as-of", type=_date, default=None, help="build an edition as of this date")
-        b.add_argument("--fresh", action="store_true", help="redraw every chart (ignore the cache)")
+        b.add_argument("--fresh", nargs="?", const="all", default=None, choices=["all", "en", "ja"],
+                       help="redraw every chart of all languages, or of the one named (ignore its cache)")
         b.set_defaults(handler=_build_site)
 
     snap = sub.add_parser("snapshot", help="manage the committed price snapshot")

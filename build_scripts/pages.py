@@ -7,6 +7,7 @@ build did not produce fails the build instead of printing a blank.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -31,13 +32,17 @@ def context_path(lang: str, build_dir: Path = BUILD) -> Path:
 
 
 def chart_snippet(chart: Chart, lang: str) -> str:
-    alt = chart.alt[lang].replace("[", "(").replace("]", ")").replace("\n", " ")
+    """The figure: its title above the image (it names the figure), source and download below."""
+    words = chart.text(lang)
+    alt = words["alt"].replace("[", "(").replace("]", ")").replace("\n", " ")
     base = f"{{root}}{GENERATED}"
+    title, source = html.escape(words["title"], quote=False), html.escape(words["source"], quote=False)
     return (
-        f'<figure class="chart" id="chart-{chart.id}" markdown>\n'
+        f'<figure class="chart" id="chart-{chart.id}" aria-labelledby="chart-{chart.id}-title" markdown>\n'
+        f'<p class="chart-title" id="chart-{chart.id}-title">{title}</p>\n'
         f"![{alt}]({base}/charts/{chart.id}-light.svg#only-light){{ loading=lazy }}\n"
         f"![{alt}]({base}/charts/{chart.id}-dark.svg#only-dark){{ loading=lazy }}\n"
-        f"<figcaption markdown>**{chart.title[lang]}** {chart.source[lang]} "
+        f"<figcaption markdown>{source} "
         f"[{WORDS['download'][lang]}]({base}/data/{chart.id}.csv){{ .download }}</figcaption>\n"
         f"</figure>\n"
     )

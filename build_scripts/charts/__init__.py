@@ -1,1 +1,2 @@
-"""Charts: one shared style and renderer; each section declares its charts as `Chart` specs."""
+"""Charts as data: sections declare `Chart` specs (kind, data, parameters, catalog words); the
+kinds in `kinds.py` draw them and `render.py` writes and caches the SVGs."""

@@ -93,7 +93,22 @@ def rc(lang: str, palette: Palette, salt: str) -> dict[str, object]:
         "svg.hashsalt": salt,
         "axes.unicode_minus": True,
         "path.simplify": True,
+        # Labels are plain text: "$100" is a price, never the start of a formula.
+        "text.parse_math": False,
     }
+
+
+ROLES = ("text", "muted", "grid", "accent", "negative", "positive")
+
+
+def colour(pal: Palette, role: str) -> str:
+    """A palette colour by role ("accent", "negative" …) or by series index ("series:2"), so a
+    spec names colours that work in both schemes."""
+    if role.startswith("series:"):
+        return pal.series[int(role.split(":", 1)[1]) % len(pal.series)]
+    if role in ROLES:
+        return str(getattr(pal, role))
+    raise ValueError(f"unknown colour role '{role}' (use one of {', '.join(ROLES)} or series:N)")
 
 
 def svg_bytes(fig: plt.Figure) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..analysis.results import Results
-from ..charts.render import Chart
+from ..charts.spec import Chart
 from ..claims.engine import ClaimVerdict
 from ..claims.schema import ClaimsFile
 from ..event import EventDef
@@ -60,6 +60,8 @@ class Products:
     tables: list[Table] = field(default_factory=list)
     # Page blocks assembled in Python (per language); `[[table:ID]]` marks where a table goes.
     blocks: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Downloads other than chart and table CSVs (the calculator's prices), by file name.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def both(en: str, ja: str) -> dict[str, str]:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.patches import Patch
 
 from .. import fmt, grades
 from ..analysis.market import MarketResults
 from ..analysis.recovery import EVENT, OK
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts import formats
+from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, both
@@ -43,23 +41,21 @@ PP_WORDS = {
 }
 
 
-def _draw_dc(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    x = np.arange(len(df))
-    after = df["side"] == "after"
-    ax.bar(x[~after], df.loc[~after, "data_center_busd"], color=pal.muted,
-           label=both("Quarter ended before the sell-off", "急落前に終わった四半期")[lang])
-    ax.bar(x[after], df.loc[after, "data_center_busd"], color=pal.accent,
-           label=both("Quarter ended after", "急落後の四半期")[lang])
-    if after.any() and (~after).any():
-        edge = float(np.flatnonzero(after.to_numpy())[0]) - 0.5
-        ax.axvline(edge, color=pal.negative, linestyle="--", linewidth=1)
-        ax.annotate(both("Sell-off", "急落")[lang], (edge, ax.get_ylim()[1]), xytext=(-4, -4),
-                    textcoords="offset points", ha="right", va="top", color=pal.negative, fontsize=9)
-    ax.set_xticks(x, [f"Q{q}\nFY{y % 100:02d}" for q, y in zip(df["fiscal_quarter"], df["fiscal_year"], strict=True)],
-                  fontsize=7)
-    ax.set_ylabel(both(r"Data-centre revenue (US\$ billion)", "データセンター売上高（10億ドル）")[lang])
-    ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left", fontsize=8)
+def _dc_chart(dc: pd.DataFrame, data: pd.DataFrame) -> Chart:
+    """Quarterly data-centre revenue, before and after the sell-off."""
+    first, last = dc.iloc[0], dc.iloc[-1]
+    return ChartWords("demand", "dc-revenue").spec(
+        "columns", data,
+        params={"value": "data_center_busd", "label": {"format": "fiscal_quarter"}, "tick_fontsize": 7,
+                "colour": {"column": "side", "map": {"before": "muted", "after": "accent"}},
+                "divider": {"column": "side"}, "axis": {"units": formats.BILLIONS},
+                "legend": {"loc": "upper left", "fontsize": 8}},
+        fill=per_lang(lambda lang: {
+            "first": formats.fiscal_quarter_long(first, lang), "last": formats.fiscal_quarter_long(last, lang),
+            "before": int((dc["side"] == "before").sum()), "after": int((dc["side"] == "after").sum()),
+            "from_usd": fmt.usd(first["data_center_musd"] * 1e6, lang),
+            "to_usd": fmt.usd(last["data_center_musd"] * 1e6, lang)}),
+    )
 
 
 def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
@@ -67,31 +63,14 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
     if dc.empty:
         return [], []
     dc["data_center_busd"] = dc["data_center_musd"].astype(float) / 1000
-    before, after = dc[dc["side"] == "before"], dc[dc["side"] == "after"]
     last = dc.iloc[-1]
     put(values, "dc_last_share_pct", last["dc_share_pct"], "pct", decimals=0,
         inputs=(last["fact_id"], last["revenue_fact_id"]),
         formula="data-centre revenue ÷ total revenue")
-    alt_en = (f"Bar chart of Nvidia's quarterly data-centre revenue from {dc.iloc[0]['period']} to {last['period']}, "
-              f"{len(before)} quarters before the sell-off and {len(after)} after; it went from "
-              f"{fmt.usd(dc.iloc[0]['data_center_musd'] * 1e6, 'en')} to "
-              f"{fmt.usd(last['data_center_musd'] * 1e6, 'en')}.")
-    alt_ja = (f"エヌビディアの四半期データセンター売上高の棒グラフ（{dc.iloc[0]['period']}〜{last['period']}、"
-              f"急落前{len(before)}四半期、急落後{len(after)}四半期）。"
-              f"{fmt.usd(dc.iloc[0]['data_center_musd'] * 1e6, 'ja')}から"
-              f"{fmt.usd(last['data_center_musd'] * 1e6, 'ja')}に増加。")
     data = dc[["period", "fiscal_year", "fiscal_quarter", "quarter_end", "report_date", "side", "revenue_musd",
                "data_center_musd", "data_center_busd", "dc_share_pct", "dc_qoq_pct", "dc_yoy_pct", "fact_id",
                "grade"]]
-    chart = Chart(
-        id="dc-revenue",
-        data=data,
-        draw=_draw_dc,
-        title=both("Nvidia's data-centre revenue by quarter", "エヌビディアの四半期データセンター売上高"),
-        alt={"en": alt_en, "ja": alt_ja},
-        source=both("Source: Nvidia quarterly results (facts; source quality in the table).",
-                    "出典：エヌビディアの四半期決算（ファクト。情報の確度は表を参照）。"),
-    )
+    chart = _dc_chart(dc, data)
     side = {"before": both("before", "前"), "after": both("after", "後")}
     table = Table(
         id="dc-revenue-table",
@@ -113,27 +92,31 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
     return [chart], [table]
 
 
-def _draw_capex(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    companies = list(dict.fromkeys(df["company"]))
-    x = np.arange(len(companies))
-    width = 0.26
-    series = (("plan_2025", both("2025 plan", "2025年計画")), ("actual_2025", both("2025 actual", "2025年実績")),
-              ("plan_2026", both("2026 plan", "2026年計画")))
-    for i, (key, label) in enumerate(series):
-        part = df.set_index("company").reindex(companies)
-        vals = part[key].to_numpy(dtype=float)
-        hatch = ["//" if key == "plan_2025" and b == "before" else "" for b in part["plan_2025_when"]]
-        bars = ax.bar(x + (i - 1) * width, np.nan_to_num(vals), width, color=pal.series[i], label=label[lang],
-                      edgecolor=pal.text, linewidth=0)
-        for bar, h in zip(bars, hatch, strict=True):
-            bar.set_hatch(h)
-    ax.set_xticks(x, [COMPANY[c][lang] + ("\n(FY)" if c == "microsoft" else "") for c in companies], fontsize=9)
-    ax.set_ylabel(both(r"Capital spending (US\$ billion)", "設備投資（10億ドル）")[lang])
-    ax.grid(axis="x", visible=False)
-    handles, _ = ax.get_legend_handles_labels()
-    handles.append(Patch(facecolor="none", edgecolor=pal.text, hatch="//",
-                         label=both("Plan announced before the sell-off", "急落前に発表された計画")[lang]))
-    ax.legend(handles=handles, loc="upper left", fontsize=8)
+def _capex_chart(df: pd.DataFrame) -> Chart:
+    """Each hyperscaler's 2025 plan, 2025 actual and 2026 plan; plans made before the sell-off hatched."""
+    w = ChartWords("demand", "capex-plan-actual")
+    data = df.assign(**{f"company_label_{lang}": [COMPANY[c][lang] for c in df["company"]] for lang in ("en", "ja")})
+
+    def item(r: pd.Series, lang: str) -> str:
+        plan = fmt.usd(r["plan_2025"] * 1e9, lang, 0)
+        if pd.isna(r["actual_2025"]):
+            return w.part(lang, "pending", company=COMPANY[r["company"]][lang], plan=plan)
+        return w.part(lang, "known", company=COMPANY[r["company"]][lang], plan=plan,
+                      actual=fmt.usd(r["actual_2025"] * 1e9, lang, 0))
+
+    return w.spec(
+        "grouped_columns", data,
+        params={"label": "company_label", "axis": {"units": formats.BILLIONS},
+                "series": [{"value": "plan_2025", "colour": "series:0", "legend": "plan_2025",
+                            "hatch": {"column": "plan_2025_when", "equals": "before"}},
+                           {"value": "actual_2025", "colour": "series:1", "legend": "actual_2025"},
+                           {"value": "plan_2026", "colour": "series:2", "legend": "plan_2026"}],
+                "tick_note": {"column": "year_basis", "startswith": "fiscal", "word": "fiscal_note"},
+                "legend": {"loc": "below", "offset": -0.16, "ncols": 2, "fontsize": 8}},
+        fill=per_lang(lambda lang: {
+            "n": len(df), "date": fmt.date(EVENT.date(), lang),
+            "plans": w.part(lang, "sep").join(item(r, lang) for _, r in df.iterrows() if pd.notna(r["plan_2025"]))}),
+    )
 
 
 def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
@@ -184,29 +167,7 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
     df = pd.DataFrame(rows)
     if df.empty:
         return [], []
-    desc_en = "; ".join(
-        f"{COMPANY[r.company]['en']} plan {fmt.usd(r.plan_2025 * 1e9, 'en', 0)}"
-        + (f", actual {fmt.usd(r.actual_2025 * 1e9, 'en', 0)}" if pd.notna(r.actual_2025) else ", actual not yet known")
-        for r in df.itertuples() if pd.notna(r.plan_2025))
-    desc_ja = "、".join(
-        f"{COMPANY[r.company]['ja']}は計画{fmt.usd(r.plan_2025 * 1e9, 'ja', 0)}"
-        + (f"・実績{fmt.usd(r.actual_2025 * 1e9, 'ja', 0)}" if pd.notna(r.actual_2025) else "・実績は未発表")
-        for r in df.itertuples() if pd.notna(r.plan_2025))
-    chart = Chart(
-        id="capex-plan-actual",
-        data=df,
-        draw=_draw_capex,
-        title=both("Hyperscaler capital spending: plans and actuals", "ハイパースケーラーの設備投資：計画と実績"),
-        alt={
-            "en": f"Grouped bar chart of 2025 capital-spending plans, 2025 actuals and 2026 plans for four "
-                  f"hyperscalers; hatched plans were announced before {fmt.date(EVENT.date(), 'en')}. "
-                  f"2025 (midpoint of the plan): {desc_en}.",
-            "ja": f"4社のハイパースケーラーの2025年設備投資計画、2025年実績、2026年計画の棒グラフ。斜線の計画は"
-                  f"{fmt.date(EVENT.date(), 'ja')}より前に発表。2025年（計画は中央値）：{desc_ja}。",
-        },
-        source=both("Source: company guidance and results (facts). Microsoft uses its fiscal year (July–June).",
-                    "出典：各社の見通しと決算（ファクト）。マイクロソフトは会計年度（7月〜6月）。"),
-    )
+    chart = _capex_chart(df)
     b = col_number(1)
     table = Table(
         id="capex-table",

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
 
 from .. import fmt
 from ..analysis.compute import (
@@ -27,8 +25,8 @@ from ..analysis.compute import (
 )
 from ..analysis.fp8 import GRANULARITY, granularity_shapes
 from ..analysis.params import mtp_breakdown
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts import formats
+from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_int, col_multiple, col_number, col_pct, col_text
 from ..values import Values
 from . import Inputs, Products, both
@@ -128,42 +126,30 @@ def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
     )
 
 
-def _draw_params(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.sort_values("total_params_b").reset_index(drop=True)
-    y = range(len(d))
-    ax.barh(y, d["total_params_b"], color=pal.grid, label=both("Total", "総数")[lang])
-    ax.barh(y, d["active_params_b"], color=pal.accent, label=both("Used per token", "トークンごとに使う数")[lang])
-    ax.set_yticks(list(y), [str(m).split(" (")[0] for m in d["model"]])
-    ax.set_xlabel(both("Parameters (billions)", "パラメータ数（10億）")[lang])
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+def _params_chart(data: pd.DataFrame, df: pd.DataFrame) -> Chart:
+    """Total parameters behind, the part used per token in front, largest model on top."""
+    v3 = df[df["fact_id"] == "deepseek_v3"].iloc[0]
+    smallest = df.loc[df["active_share_pct"].idxmin()]
+    return ChartWords("efficiency", "total-vs-active-params").spec(
+        "bars", data.assign(model_short=[str(m).split(" (")[0] for m in data["model"]]),
+        params={"label": "model_short", "sort": {"by": "total_params_b", "ascending": False},
+                "series": [{"value": "total_params_b", "colour": "grid", "legend": "total"},
+                           {"value": "active_params_b", "colour": "accent", "legend": "active"}],
+                "axis": {"units": formats.BILLIONS}, "legend": {"loc": "lower right", "fontsize": 11}},
+        fill=per_lang(lambda lang: {
+            "n": len(df), "v3_share": fmt.pct(v3["active_share_pct"], 1),
+            "v3_total": fmt.count(v3["total_params_b"] * 1e9, lang), "smallest": smallest["model"],
+            "smallest_share": fmt.pct(smallest["active_share_pct"], 1)}),
+        size=(6.0, 5.0),
+    )
 
 
 def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     df = moe_models_table(inp.facts, inp.as_of)
     df["architecture"] = ["dense" if str(t).startswith("dense") else "MoE" for t in df["type"]]
-    v3 = df[df["fact_id"] == "deepseek_v3"].iloc[0]
-    smallest = df.loc[df["active_share_pct"].idxmin()]
     data = df[["model", "developer", "architecture", "date", "total_params_b", "active_params_b",
                "active_share_pct", "grade"]]
-    chart = Chart(
-        id="total-vs-active-params",
-        data=data,
-        draw=_draw_params,
-        title=both("Total vs active parameters", "総パラメータとトークンごとに使うパラメータ"),
-        alt=both(
-            f"Bar chart of total and per-token parameters for {len(df)} language models. Dense models use "
-            f"all of theirs on every token; mixture-of-experts models use a small part: DeepSeek-V3 uses "
-            f"{fmt.pct(v3['active_share_pct'], 1)} of {fmt.count(v3['total_params_b'] * 1e9)}, and "
-            f"{smallest['model']} the smallest share, {fmt.pct(smallest['active_share_pct'], 1)}.",
-            f"{len(df)}の言語モデルについて総パラメータとトークンごとに使うパラメータを比べた棒グラフ。密なモデルは毎回"
-            f"すべてを使い、MoEモデルは一部だけを使う。DeepSeek-V3は{fmt.count(v3['total_params_b'] * 1e9, 'ja')}の"
-            f"うち{fmt.pct(v3['active_share_pct'], 1)}、最も比率が小さい{smallest['model']}は"
-            f"{fmt.pct(smallest['active_share_pct'], 1)}。"),
-        source=both("Sources: model cards, papers and official READMEs (see the table).",
-                    "出典：各モデルのモデルカード、論文、公式README（表を参照）。"),
-        size=(6.0, 5.0),
-    )
+    chart = _params_chart(data, df)
     table = Table(
         id="models-params-table",
         data=data,
@@ -185,51 +171,35 @@ def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
 # --- KV cache -------------------------------------------------------------------------------
 
 
-def kv_label(model: str, attention: str, lang: str) -> str:
-    base = model.replace("DeepSeek-", "").split(" shape")[0]
-    if " shape as " in model:
-        return f"{base} as {attention}" if lang == "en" else f"{base}を{attention}で"
-    return f"{base} · {attention}" if lang == "en" else f"{base}・{attention}"
+def _kv_chart(df: pd.DataFrame) -> Chart:
+    """Key-value cache per token on a log scale, largest on top; MLA in the accent colour."""
+    w = ChartWords("efficiency", "kv-cache-per-token")
 
+    def label(model: str, attention: str, lang: str) -> str:
+        base = model.replace("DeepSeek-", "").split(" shape")[0]
+        return w.part(lang, "shape_as" if " shape as " in model else "native", model=base, attention=attention)
 
-def _kib(n: float, lang: str) -> str:
-    return f"{fmt.number(n / 1024, 0 if n >= 10 * 1024 else 1, lang)} KiB"
-
-
-def _draw_kv(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.sort_values("bytes_per_token").reset_index(drop=True)
-    colours = [pal.accent if a == "MLA" else (pal.series[1] if a == "GQA" else pal.muted) for a in d["attention"]]
-    ax.barh([kv_label(m, a, lang) for m, a in zip(d["model"], d["attention"], strict=True)],
-            d["bytes_per_token"] / 1024, color=colours)
-    for y, v in enumerate(d["bytes_per_token"]):
-        ax.text(v / 1024 * 1.1, y, _kib(v, lang), va="center", color=pal.text, fontsize=9)
-    ax.set_xscale("log")
-    ax.set_xlim(d["bytes_per_token"].min() / 1024 / 1.5, d["bytes_per_token"].max() / 1024 * 6)
-    ax.set_xlabel(both("KiB cached per token, all layers, BF16 (log scale)",
-                       "トークンあたりのキャッシュ（KiB、全層、BF16、対数目盛）")[lang])
-    ax.grid(axis="y", visible=False)
+    data = df.assign(**{f"kv_label_{lang}": [label(m, a, lang) for m, a in zip(df["model"], df["attention"],
+                                                                               strict=True)]
+                        for lang in ("en", "ja")})
+    return w.spec(
+        "bars", data,
+        params={"label": "kv_label", "value": "bytes_per_token", "times": 1 / 1024,
+                "sort": {"by": "bytes_per_token", "ascending": False},
+                "colour": {"column": "attention", "map": {"MLA": "accent", "GQA": "series:1"}, "default": "muted"},
+                "value_text": {"format": "kib", "times": 1024, "fontsize": 9},
+                "axis": {"log": True, "log_pad": [1.5, 6]}},
+        fill=per_lang(lambda lang: {"items": w.listing(lang, "item", (
+            {"layout": r[f"kv_label_{lang}"], "size": formats.kib(r["bytes_per_token"], lang)}
+            for _, r in data.iterrows()))}),
+        size=(6.0, 3.4),
+    )
 
 
 def kv_products(inp: Inputs) -> tuple[Chart, Table]:
     df = kv_cache_table(inp.facts, inp.as_of)
     df["inputs"] = [";".join(i) for i in df["inputs"]]
-    items_en = "; ".join(f"{kv_label(m, a, 'en')}: {_kib(b, 'en')}"
-                         for m, a, b in zip(df["model"], df["attention"], df["bytes_per_token"], strict=True))
-    items_ja = "、".join(f"{kv_label(m, a, 'ja')}：{_kib(b, 'ja')}"
-                         for m, a, b in zip(df["model"], df["attention"], df["bytes_per_token"], strict=True))
-    chart = Chart(
-        id="kv-cache-per-token",
-        data=df,
-        draw=_draw_kv,
-        title=both("Memory cached per token while generating", "生成中にトークンごとに保持するメモリ"),
-        alt=both(f"Bar chart on a logarithmic scale of the key-value cache per token in BF16, from each model's "
-                 f"configuration and DeepSeek-V2's formulas. {items_en}.",
-                 f"各モデルの設定とDeepSeek-V2の式から求めた、トークンあたりのKVキャッシュ（BF16）を対数目盛で示す"
-                 f"棒グラフ。{items_ja}。"),
-        source=both("Sources: DeepSeek-V2 report, Table 1 (formulas); DeepSeek and Llama configs; our arithmetic.",
-                    "出典：DeepSeek-V2技術報告 表1（式）、DeepSeekとLlamaの設定。計算は当サイト。"),
-        size=(6.0, 3.4),
-    )
+    chart = _kv_chart(df)
     table = Table(
         id="kv-cache-table",
         data=df,
@@ -339,7 +309,7 @@ FAMILY_OF = {
     "fp8_formats_2022": "precision", "fp8_lm_2023": "precision", "fp8_trillion_tokens_2024": "precision",
     "distillation_hinton_2015": "distillation", "grpo_2024": "rl", "multi_token_prediction_2024": "mtp",
 }
-CHART_START = pd.Timestamp("2014-06-01")
+CHART_START, CHART_END = pd.Timestamp("2014-06-01"), pd.Timestamp("2025-06-01")
 
 
 def prior_art_frame(inp: Inputs) -> pd.DataFrame:
@@ -350,62 +320,37 @@ def prior_art_frame(inp: Inputs) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _draw_timeline(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    fams = list(FAMILIES)[::-1]
-    for _, r in df.iterrows():
-        y = fams.index(r["family"])
-        day = pd.Timestamp(r["day"])
-        mine = bool(r["by_deepseek"])
-        if day < CHART_START:
-            ax.annotate(f"◀ {day.year}", (CHART_START, y), xytext=(2, 7), textcoords="offset points",
-                        color=pal.muted, fontsize=8)
-            day = CHART_START
-        ax.plot([day], [y], "s" if mine else "o", color=pal.series[1] if mine else pal.series[0],
-                markersize=7, alpha=0.9)
-        if pd.notna(r["deepseek_use_day"]):
-            ax.plot([pd.Timestamp(r["deepseek_use_day"])], [y], "D", color=pal.text, markersize=7)
-    ax.set_yticks(range(len(fams)), [FAMILIES[f][lang] for f in fams])
-    ax.set_ylim(-0.6, len(fams) - 0.4)
-    ax.set_xlim(CHART_START, pd.Timestamp("2025-06-01"))
-    ax.grid(axis="y", visible=False)
-    handles = [
-        Line2D([], [], marker="o", linestyle="", color=pal.series[0],
-               label=both("Paper by others", "他者の論文")[lang]),
-        Line2D([], [], marker="s", linestyle="", color=pal.series[1],
-               label=both("DeepSeek's own paper", "DeepSeek自身の論文")[lang]),
-        Line2D([], [], marker="D", linestyle="", color=pal.text,
-               label=both("DeepSeek uses it", "DeepSeekが採用")[lang]),
-    ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8,
-              handletextpad=0.3, columnspacing=1.0)
+def _prior_art_chart(data: pd.DataFrame) -> Chart:
+    """Each technique's papers on a time line, with the date DeepSeek first used it."""
+    w = ChartWords("efficiency", "prior-art-timeline")
+    data = data.assign(**{f"family_label_{lang}": [FAMILIES[f][lang] for f in data["family"]] for lang in ("en", "ja")})
+
+    def family(lang: str, f: str, g: pd.DataFrame) -> str:
+        first = g["date"].min()[:4]
+        used = g["deepseek_use_day"].dropna()
+        if len(used):
+            return w.part(lang, "family_used", family=FAMILIES[f][lang], first=first,
+                          used=pd.Timestamp(used.min()).year)
+        return w.part(lang, "family", family=FAMILIES[f][lang], first=first)
+
+    return w.spec(
+        "timeline", data,
+        params={"rows": {"column": "family", "order": list(FAMILIES), "label": "family_label"},
+                "date": "day", "own": "by_deepseek", "used": "deepseek_use_day",
+                "start": CHART_START.date().isoformat(), "end": CHART_END.date().isoformat(),
+                "legend": {"loc": "below", "offset": -0.12, "ncols": 3, "fontsize": 8, "handletextpad": 0.3,
+                           "columnspacing": 1.0}},
+        fill=per_lang(lambda lang: {"n": len(data), "families": w.part(lang, "sep").join(
+            family(lang, f, g) for f, g in data.groupby("family"))}),
+        size=(6.0, 3.6),
+    )
 
 
 def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     df = prior_art_frame(inp)
     data = df[["family", "technique", "fact_id", "date", "day", "date_precision", "by_deepseek", "deepseek_use",
                "deepseek_use_day", "years_before_use", "reference", "url", "grade"]]
-    per_family = {f: g for f, g in df.groupby("family")}
-    summary_en = "; ".join(f"{FAMILIES[f]['en']}: first paper {g['date'].min()[:4]}"
-                           + (f", DeepSeek's use {pd.Timestamp(g['deepseek_use_day'].dropna().min()).year}"
-                              if g["deepseek_use_day"].notna().any() else "")
-                           for f, g in per_family.items())
-    summary_ja = "、".join(f"{FAMILIES[f]['ja']}は最初の論文が{g['date'].min()[:4]}年"
-                           + (f"、DeepSeekの採用は{pd.Timestamp(g['deepseek_use_day'].dropna().min()).year}年"
-                              if g["deepseek_use_day"].notna().any() else "")
-                           for f, g in per_family.items())
-    chart = Chart(
-        id="prior-art-timeline",
-        data=data,
-        draw=_draw_timeline,
-        title=both("Published first, used later", "先に論文、後から採用"),
-        alt=both(f"Timeline of {len(df)} publications behind the techniques DeepSeek used, with the date "
-                 f"DeepSeek first used each. {summary_en}.",
-                 f"DeepSeekが使った技術の元になった{len(df)}本の論文と、DeepSeekが初めて採用した時期を示す年表。"
-                 f"{summary_ja}。"),
-        source=both("Sources: the papers (see the table); DeepSeek's V2, V3 and R1 reports.",
-                    "出典：各論文（表を参照）、DeepSeekのV2・V3・R1技術報告。"),
-        size=(6.0, 3.6),
-    )
+    chart = _prior_art_chart(data)
     table = Table(
         id="prior-art-table",
         data=data,

@@ -8,8 +8,6 @@ this module only chooses, labels and draws them.
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import fmt, units
 from ..analysis.compute import (
@@ -20,8 +18,8 @@ from ..analysis.compute import (
     training_cost_table,
     utilisation_table,
 )
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts import formats
+from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_int, col_multiple, col_number, col_pct, col_sci
 from ..values import Values
 from . import Inputs, Products, both
@@ -45,13 +43,6 @@ GAP_FACTORS = {
                      "その他（数値精度・稼働率・オーバーヘッド）"),
     "gpu_hours (product)": both("GPU-hours (the product)", "GPU時間（積）"),
 }
-RANGE_ITEMS = {
-    "V3 final training run": both("V3 training run", "V3の学習1回分"),
-    "V3 run + R1 RL": both("V3 run + R1 RL", "V3＋R1の強化学習"),
-    "DeepSeek hardware outlay (estimate)": both("Hardware (est.)", "ハードウェア（推計）"),
-    "hardware + operating cost, ~4 years (estimate)": both("Hardware + running (est.)",
-                                                          "ハード＋運用（推計）"),
-}
 R1_PARTS = {
     "r1_zero_rl": both("R1-Zero reinforcement learning", "R1-Zeroの強化学習"),
     "r1_rl": both("R1 reinforcement learning", "R1の強化学習"),
@@ -63,41 +54,30 @@ R1_PARTS = {
 # --- the cost table -------------------------------------------------------------------------
 
 
-def _draw_cost(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df[df["stage"] != "total"].iloc[::-1]
-    labels = [STAGES[s][lang] for s in d["stage"]]
-    ax.barh(labels, d["computed_cost_usd"] / 1e6, color=pal.accent)
-    for y, v in enumerate(d["computed_cost_usd"]):
-        ax.text(v / 1e6, y, _plain("  " + fmt.usd(v, lang, 0 if v < 1e6 else None)), va="center", color=pal.text)
-    ax.set_xlabel(both("USD million at the assumed rental price", "想定レンタル価格での金額（百万ドル）")[lang])
-    ax.set_xlim(0, d["computed_cost_usd"].max() / 1e6 * 1.45)
-    ax.grid(axis="y", visible=False)
+def _cost_chart(df: pd.DataFrame) -> Chart:
+    """V3's training run priced by stage (the total row is in the data, not drawn)."""
+    stages = df[df["stage"] != "total"]
+    top = stages.loc[stages["computed_cost_usd"].idxmax()]
+    total = df[df["stage"] == "total"].iloc[0]
+    data = df[["stage", "h800_gpu_hours", "price_per_gpu_hour_usd", "computed_cost_usd", "reported_cost_usd"]]
+    data = data.assign(**{f"stage_label_{lang}": [STAGES[s][lang] for s in data["stage"]] for lang in ("en", "ja")})
+    return ChartWords("headline", "v3-training-cost").spec(
+        "bars", data,
+        params={"label": "stage_label", "value": "computed_cost_usd", "times": 1e-6, "drop": {"stage": ["total"]},
+                "colour": "accent", "value_text": {"format": "usd_auto", "times": 1e6, "fontsize": 11},
+                "axis": {"pad": 1.45, "units": formats.MILLIONS}},
+        fill=per_lang(lambda lang: {
+            "top": STAGES[top["stage"]][lang], "top_usd": fmt.usd(top["computed_cost_usd"], lang),
+            "total_usd": fmt.usd(total["computed_cost_usd"], lang),
+            "hours": fmt.count(total["h800_gpu_hours"], lang, 3)}),
+        size=(6.0, 2.4),
+    )
 
 
 def cost_products(inp: Inputs) -> tuple[Chart, Table]:
     df = training_cost_table(inp.facts, inp.as_of)
     df = df.drop(columns=["inputs"])
-    stages = df[df["stage"] != "total"]
-    top = stages.loc[stages["computed_cost_usd"].idxmax()]
-    total = df[df["stage"] == "total"].iloc[0]
-    chart = Chart(
-        id="v3-training-cost",
-        data=df[["stage", "h800_gpu_hours", "price_per_gpu_hour_usd", "computed_cost_usd", "reported_cost_usd"]],
-        draw=_draw_cost,
-        title=both("DeepSeek-V3's training run, priced by stage", "DeepSeek-V3の学習1回分の費用（段階別）"),
-        alt={lang: both(
-            f"Horizontal bar chart of DeepSeek-V3's training cost by stage at the paper's assumed rental "
-            f"price. {STAGES[top['stage']]['en']} dominates at {fmt.usd(top['computed_cost_usd'], 'en')}; "
-            f"the three stages add up to {fmt.usd(total['computed_cost_usd'], 'en')} for "
-            f"{fmt.number(total['h800_gpu_hours'])} GPU-hours.",
-            f"DeepSeek-V3の学習費用を段階別に示す横棒グラフ（論文の想定レンタル価格で換算）。"
-            f"{STAGES[top['stage']]['ja']}が{fmt.usd(top['computed_cost_usd'], 'ja')}と大半を占め、"
-            f"3段階の合計は{fmt.number(total['h800_gpu_hours'])}GPU時間で{fmt.usd(total['computed_cost_usd'], 'ja')}。",
-        )[lang] for lang in ("en", "ja")},
-        source=both("Source: DeepSeek-V3 Technical Report, Table 1; our arithmetic.",
-                    "出典：DeepSeek-V3技術報告 表1。計算は当サイト。"),
-        size=(6.0, 2.4),
-    )
+    chart = _cost_chart(df)
     table = Table(
         id="v3-training-cost-table",
         data=df,
@@ -242,73 +222,20 @@ def claims_table(inp: Inputs) -> Table:
 TICKS = (1e6, 1e7, 1e8, 1e9, 1e10)
 
 
-def _tick(v: float, lang: str) -> str:
-    if lang == "ja":
-        return fmt.usd(v, "ja", 0)
-    return fmt.usd(v, "en", 0).replace(" million", "M").replace(" billion", "B")
-
-
-def _usd_rough(v: float, lang: str) -> str:
-    """An already-rounded estimate without spurious zeros: $5.6 million, $500 million / 5億ドル."""
-    sizes = (1e12, 1e8, 1e4) if lang == "ja" else (1e12, 1e9, 1e6)
-    scaled = v / next((s for s in sizes if abs(v) >= s), 1)
-    return fmt.usd(v, lang, 0 if scaled >= 10 or float(scaled).is_integer() else 1)
-
-
-def _range_label(low: float, high: float, lang: str) -> str:
-    if low == high:
-        return _usd_rough(low, lang)
-    return f"{_usd_rough(low, lang)} – {_usd_rough(high, lang)}"
-
-
-def _plain(text: str) -> str:
-    """Escape dollar signs so matplotlib does not read '$…$' as mathematics."""
-    return text.replace("$", r"\$")
-
-
-def _draw_ranges(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.iloc[::-1].reset_index(drop=True)
-    for y, r in d.iterrows():
-        estimate = "estimate" in r["item"]
-        colour = pal.series[1] if estimate else pal.accent
-        if r["low_usd"] == r["high_usd"]:
-            ax.plot([r["low_usd"]], [y], "o", color=colour, markersize=8)
-        else:
-            ax.plot([r["low_usd"], r["high_usd"]], [y, y], "-", color=colour, linewidth=9,
-                    solid_capstyle="butt")
-        ax.text(r["high_usd"] * 1.35, y, _plain(_range_label(r["low_usd"], r["high_usd"], lang)), va="center",
-                color=pal.text, fontsize=9)
-    ax.set_yticks(list(range(len(d))), [RANGE_ITEMS[i][lang] for i in d["item"]])
-    ax.set_xscale("log")
-    ax.set_xlim(2e6, 3e11)
-    ax.xaxis.set_major_locator(FixedLocator(TICKS))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticks(TICKS, [_plain(_tick(t, lang)) for t in TICKS])
-    ax.set_ylim(-0.6, len(d) - 0.4)
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(both("US dollars, log scale (estimates rounded)", "米ドル、対数目盛（推計は概数）")[lang])
-
-
 def range_chart(inp: Inputs) -> Chart:
+    """The training-run figure against the hardware estimates, on one log dollar scale."""
     df = cost_range_table(inp.facts, inp.as_of)
     df["inputs"] = [";".join(i) for i in df["inputs"]]
-    parts_en = "; ".join(f"{RANGE_ITEMS[r['item']]['en']}: {_range_label(r['low_usd'], r['high_usd'], 'en')}"
-                         for _, r in df.iterrows())
-    parts_ja = "、".join(f"{RANGE_ITEMS[r['item']]['ja']}：{_range_label(r['low_usd'], r['high_usd'], 'ja')}"
-                         for _, r in df.iterrows())
-    return Chart(
-        id="training-vs-hardware",
-        data=df,
-        draw=_draw_ranges,
-        title=both("One training run vs the hardware behind it", "学習1回分とその背後のハードウェア"),
-        alt=both(f"Chart on a logarithmic dollar scale comparing DeepSeek's training-run figure with "
-                 f"estimates of its hardware outlay, rounded to two significant figures. {parts_en}.",
-                 f"DeepSeekの学習費用と、ハードウェア投資の推計を対数目盛で比べた図（有効数字2桁に丸めた値）。"
-                 f"{parts_ja}。"),
-        source=both("Sources: DeepSeek-V3 report; SemiAnalysis estimates as reported by CNBC and Tom's "
-                    "Hardware (secondary); R1 figure from press reports of the Nature supplement.",
-                    "出典：DeepSeek-V3技術報告、SemiAnalysisの推計（CNBC、Tom's Hardwareの報道による二次情報）、"
-                    "R1はNature補足資料の報道による。"),
+    df["estimate"] = ["estimate" in i for i in df["item"]]
+    w = ChartWords("headline", "training-vs-hardware")
+    return w.spec(
+        "ranges", df,
+        params={"label": {"words": "labels", "column": "item"}, "low": "low_usd", "high": "high_usd",
+                "colour": {"column": "estimate", "map": {"True": "series:1"}, "default": "accent"},
+                "axis": {"log": True, "lim": [2e6, 3e11], "ticks": list(TICKS), "format": "usd_axis"}},
+        fill=per_lang(lambda lang: {"items": w.listing(lang, "item", (
+            {"item": w.word(lang, f"labels.{r['item']}"),
+             "range": formats.usd_range(r["low_usd"], r["high_usd"], lang)} for _, r in df.iterrows()))}),
         size=(6.0, 2.8),
     )
 
@@ -316,40 +243,28 @@ def range_chart(inp: Inputs) -> Chart:
 # --- compute arithmetic ---------------------------------------------------------------------
 
 
-def _draw_gpu_hours(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.iloc[::-1].reset_index(drop=True)
-    colours = [pal.accent if r == "v3" else pal.series[1] for r in d["run"]]
-    ax.barh([RUNS[r][lang] for r in d["run"]], d["gpu_hours"] / 1e6, color=colours)
-    for y, v in enumerate(d["gpu_hours"]):
-        ax.text(v / 1e6, y, "  " + _millions(v, lang), va="center", color=pal.text)
-    ax.set_xlim(0, d["gpu_hours"].max() / 1e6 * 1.3)
-    ax.set_xlabel(both("GPU-hours (millions)", "GPU時間（百万）")[lang])
-    ax.grid(axis="y", visible=False)
-
-
-def _millions(v: float, lang: str) -> str:
-    return fmt.count(v, lang, 2 if lang == "en" else 0)
+def _gpu_hours_chart(util: pd.DataFrame) -> Chart:
+    """Pre-training GPU-hours of each run, all on the same basis."""
+    w = ChartWords("headline", "training-gpu-hours")
+    data = util[["run", "gpu", "gpu_hours", "training_flops"]]
+    data = data.assign(**{f"run_label_{lang}": [RUNS[r][lang] for r in data["run"]] for lang in ("en", "ja")})
+    return w.spec(
+        "bars", data,
+        params={"label": "run_label", "value": "gpu_hours", "times": 1e-6,
+                "colour": {"column": "run", "map": {"v3": "accent"}, "default": "series:1"},
+                "value_text": {"format": "count", "times": 1e6, "decimals": 2, "fontsize": 11},
+                "axis": {"pad": 1.3, "units": formats.MILLIONS}},
+        fill=per_lang(lambda lang: {"runs": w.listing(lang, "run", (
+            {"run": RUNS[r][lang], "hours": fmt.count(h, lang, 2)}
+            for r, h in zip(util["run"], util["gpu_hours"], strict=True)))}),
+        size=(6.0, 2.2),
+    )
 
 
 def compute_products(inp: Inputs) -> tuple[Chart, Table, Table]:
     util = utilisation_table(inp.facts, inp.as_of)
     util["inputs"] = [";".join(i) for i in util["inputs"]]
-    runs_en = "; ".join(f"{RUNS[r]['en']}: {_millions(h, 'en')}" for r, h in zip(util["run"], util["gpu_hours"],
-                                                                                   strict=True))
-    runs_ja = "、".join(f"{RUNS[r]['ja']}：{_millions(h, 'ja')}" for r, h in zip(util["run"], util["gpu_hours"],
-                                                                                  strict=True))
-    chart = Chart(
-        id="training-gpu-hours",
-        data=util[["run", "gpu", "gpu_hours", "training_flops"]],
-        draw=_draw_gpu_hours,
-        title=both("GPU-hours for one training run", "学習1回分のGPU時間"),
-        alt=both(f"Horizontal bar chart of the GPU-hours each model's developer published for its training "
-                 f"run. {runs_en}.",
-                 f"各モデルの開発元が公表した学習のGPU時間を示す横棒グラフ。{runs_ja}。"),
-        source=both("Sources: DeepSeek-V3 report (all stages); Llama model cards (pre-training).",
-                    "出典：DeepSeek-V3技術報告（全段階）、Llamaのモデルカード（事前学習）。"),
-        size=(6.0, 2.2),
-    )
+    chart = _gpu_hours_chart(util)
     util_table = Table(
         id="utilisation-table",
         data=util,

@@ -7,21 +7,22 @@ section 3); a horizon that ends after the edition's date is shown as "not yet te
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 
 from .. import fmt
 from ..analysis.backtest import ASSETS, HORIZONS
-from ..analysis.dips import DEFAULT_RULES
+from ..analysis.dips import DEFAULT_RULES, rank_dips
 from ..analysis.market import MarketResults
 from ..analysis.recovery import NOT_YET, OK
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts import formats
+from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_pct
 from ..values import Values
 from . import Inputs, Products, both
-from .market_results import ensure_charts, market, month_axis, put, status_word
+from .market_results import ensure_charts, market, put, status_word
 
 SHOCK, PRE, APRIL = "shock_2025-01-27", "pre_shock_2025-01-24", "april_2025_low"
 ENTRY_WORDS = {
@@ -38,6 +39,8 @@ SOURCE = both("Source: adjusted daily closes in this project's snapshot (dividen
 IVES_FACT = "ives_golden_buying_opportunity_2025-01-27"
 GLOBAL2000_FACT = "ives_no_global2000_on_chinese_startup"
 MAIN_RULE = "largest_falls_k10_gap0"
+# The first day the dip ranking searches (the analysis runs it with its default window).
+DIP_START = str(inspect.signature(rank_dips).parameters["start"].default)
 
 
 def _returns_wide(res: MarketResults, entry: str) -> pd.DataFrame:
@@ -70,24 +73,6 @@ def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> No
             values.metric("backtest_12m_status", status_word(r.status, "en") or "ok", "text")
 
 
-def _draw_growth(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    for i, t in enumerate(ASSETS):
-        part = df[df["ticker"] == t]
-        if not part.empty:
-            ax.plot(part["date"], part["value_usd"], color=pal.series[i], linewidth=1.6, label=t)
-    ax.axhline(100, color=pal.muted, linewidth=0.8)
-    low = df[(df["ticker"] == "NVDA")]
-    if not low.empty:
-        r = low.loc[low["value_usd"].idxmin()]
-        ax.plot([r["date"]], [r["value_usd"]], "o", color=pal.negative, markersize=4)
-        ax.annotate(both("Worst close", "最安値")[lang], (r["date"], r["value_usd"]), xytext=(8, -4),
-                    textcoords="offset points", color=pal.negative, fontsize=8, va="top")
-    ax.set_ylabel(both(r"Value of \$100 bought at the close (\$)", "終値で買った100ドルの価値（ドル）")[lang])
-    span = (df["date"].max() - df["date"].min()).days
-    month_axis(ax, lang, (1, 7) if span > 400 else (1, 4, 7, 10))
-    ax.legend(loc="upper left", ncols=2, fontsize=9)
-
-
 def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) -> Chart | None:
     ev = pd.Timestamp(inp.event_day)
     if last is None or pd.isna(last) or last <= ev:
@@ -98,23 +83,19 @@ def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) ->
     ends = growth.groupby("ticker").tail(1).set_index("ticker")["value_usd"]
     nv = growth[growth["ticker"] == "NVDA"]
     low = nv.loc[nv["value_usd"].idxmin()]
-    end_en = ", ".join(f"{t} {fmt.usd(ends[t], 'en', 0)}" for t in ASSETS if t in ends)
-    end_ja = "、".join(f"{t} {fmt.number(ends[t], 0)}ドル" for t in ASSETS if t in ends)
-    return Chart(
-        id="buy-the-dip",
-        data=growth,
-        draw=_draw_growth,
-        title=both("$100 bought at the sell-off close", "急落日の終値で買った100ドル"),
-        alt={
-            "en": f"Line chart of $100 invested at the close on {fmt.date(ev.date(), 'en')} in NVDA, SPY, QQQ and "
-                  f"SOXX, to {fmt.date(last.date(), 'en')}. Nvidia's worst point was "
-                  f"{fmt.usd(low['value_usd'], 'en', 0)} on {fmt.date(low['date'].date(), 'en')}. "
-                  f"End values: {end_en}.",
-            "ja": f"{fmt.date(ev.date(), 'ja')}の終値でNVDA、SPY、QQQ、SOXXに100ドルずつ投資した場合の価値の推移"
-                  f"（{fmt.date(last.date(), 'ja')}まで）。エヌビディアの最低は{fmt.date(low['date'].date(), 'ja')}の"
-                  f"{fmt.number(low['value_usd'], 0)}ドル。最終値：{end_ja}。",
-        },
-        source=SOURCE,
+    w = ChartWords("investor", "buy-the-dip")
+    return w.spec(
+        "lines", growth,
+        params={"x": "date", "y": "value_usd", "dates": "auto", "hlines": [{"at": 100}],
+                "series": {"column": "ticker", "order": list(ASSETS),
+                           "colours": {t: f"series:{i}" for i, t in enumerate(ASSETS)}},
+                "low_mark": {"series": "NVDA"}, "legend": {"loc": "upper left", "ncols": 2, "fontsize": 9}},
+        fill=per_lang(lambda lang: {
+            "date": fmt.date(ev.date(), lang), "last": fmt.date(last.date(), lang),
+            "assets": w.part(lang, "sep").join(ASSETS), "low_usd": fmt.usd(low["value_usd"], lang, 0),
+            "low_date": fmt.date(low["date"].date(), lang),
+            "ends": w.listing(lang, "end", ({"ticker": t, "usd": fmt.usd(ends[t], lang, 0)}
+                                            for t in ASSETS if t in ends))}),
     )
 
 
@@ -185,18 +166,26 @@ def rule_words(kind: str, param: float, gap: int, rearm: float, lang: str) -> st
     return en if lang == "en" else ja
 
 
-def _draw_dips(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.sort_values("rank").reset_index(drop=True)
-    colours = [pal.negative if e else pal.muted for e in d["is_event"]]
-    y = np.arange(len(d))
-    ax.barh(y, d["fwd_12m_pct"], color=colours)
-    labels = [f"{int(r)}. {fmt.date(pd.Timestamp(t).date(), lang)}" for r, t in zip(d["rank"], d["entry_date"],
-                                                                                    strict=True)]
-    ax.set_yticks(y, labels, fontsize=9)
-    ax.invert_yaxis()
-    ax.axvline(0, color=pal.muted, linewidth=0.8)
-    ax.set_xlabel(both("Return over the next 12 months (%)", "その後12か月のリターン（%）")[lang])
-    ax.grid(axis="y", visible=False)
+def _dips_chart(main: pd.DataFrame, k: int, start: str) -> Chart:
+    """The 12-month return after each of the largest one-day falls, best first; the sell-off in red."""
+    ranked = main.dropna(subset=["fwd_12m_pct"])
+    evr = main[main["is_event"]].iloc[0]
+    best = ranked.sort_values("rank").iloc[0]
+    data = main[["entry_date", "signal_pct", "exit_date", "fwd_12m_pct", "rank", "is_event"]]
+    data = data.assign(**{f"label_{lang}": [(f"{int(r)}. " if pd.notna(r) else "") + formats.date(t, lang)
+                                            for r, t in zip(data["rank"], data["entry_date"], strict=True)]
+                          for lang in ("en", "ja")})
+    return ChartWords("investor", "dip-entries").spec(
+        "bars", data,
+        params={"label": "label", "value": "fwd_12m_pct", "sort": {"by": "rank"}, "tick_fontsize": 9,
+                "colour": {"column": "is_event", "map": {"True": "negative"}, "default": "muted"}, "zero_line": True},
+        fill=per_lang(lambda lang: {
+            "k": k, "start": pd.Timestamp(start).year, "n": len(main), "date": fmt.date(evr["entry_date"].date(), lang),
+            "rank": int(evr["rank"]), "of": len(ranked), "ret": fmt.pct(evr["fwd_12m_pct"], 1, signed=True),
+            "best_date": fmt.date(best["entry_date"].date(), lang),
+            "best_ret": fmt.pct(best["fwd_12m_pct"], 1, signed=True)}),
+        size=(6.0, 4.2),
+    )
 
 
 def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
@@ -233,27 +222,7 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         best = ranked.sort_values("rank").iloc[0]
         put(values, "dip_main_best_date", best["entry_date"], "date", inputs=("snapshot:NVDA",))
         put(values, "dip_main_best_fwd_pct", best["fwd_12m_pct"], "pct_signed", decimals=0, inputs=("snapshot:NVDA",))
-        evr = main[main["is_event"]].iloc[0]
-        charts.append(Chart(
-            id="dip-entries",
-            data=main[["entry_date", "signal_pct", "exit_date", "fwd_12m_pct", "rank", "is_event"]],
-            draw=_draw_dips,
-            title=both("Nvidia's ten largest one-day falls since 2015, by the next year's return",
-                       "2015年以降のエヌビディアの1日下落率上位10日と、その後1年のリターン"),
-            alt={
-                "en": f"Bar chart of the 12-month return after each of Nvidia's {len(main)} largest one-day falls "
-                      f"since 2015, best first. {fmt.date(evr['entry_date'].date(), 'en')} ranks "
-                      f"{int(evr['rank'])} of {len(ranked)} with {fmt.pct(evr['fwd_12m_pct'], 1, signed=True)}; "
-                      f"the best was {fmt.date(best['entry_date'].date(), 'en')} with "
-                      f"{fmt.pct(best['fwd_12m_pct'], 1, signed=True)}.",
-                "ja": f"2015年以降のエヌビディアの1日下落率上位{len(main)}日について、その後12か月のリターンを高い順に"
-                      f"並べた棒グラフ。{fmt.date(evr['entry_date'].date(), 'ja')}は{len(ranked)}日中"
-                      f"{int(evr['rank'])}位（{fmt.pct(evr['fwd_12m_pct'], 1, signed=True)}）。最高は"
-                      f"{fmt.date(best['entry_date'].date(), 'ja')}の{fmt.pct(best['fwd_12m_pct'], 1, signed=True)}。",
-            },
-            source=SOURCE,
-            size=(6.0, 4.2),
-        ))
+        charts.append(_dips_chart(main, int(m["param"]), DIP_START))
     sens["rule_en"] = [rule_words(r.kind, r.param, int(r.min_gap_days), r.rearm_pct, "en") for r in sens.itertuples()]
     sens["rule_ja"] = [rule_words(r.kind, r.param, int(r.min_gap_days), r.rearm_pct, "ja") for r in sens.itertuples()]
     data = sens.drop(columns=[c for c in ("reason",) if c in sens])
@@ -321,8 +290,6 @@ def build(inp: Inputs, values: Values) -> Products:
     tables = [table, _entries_table(entries)] if len(entries) else [table]
     c, t = _dips(res, values)
     charts = ensure_charts(charts + c, {
-        "buy-the-dip": both("$100 bought at the sell-off close", "急落日の終値で買った100ドル"),
-        "dip-entries": both("Nvidia's largest one-day falls, by the next year's return",
-                            "エヌビディアの1日の大幅下落と、その後1年のリターン"),
+        "buy-the-dip": "investor", "dip-entries": "investor",
     }, res.as_of.date())
     return Products(charts=charts, tables=tables + t)

@@ -1,5 +1,5 @@
 """Shared by the overreaction and investor sections: one `analyse_market` run per build, plus the
-small helpers both pages need (group names, status words, month axes, optional values).
+small helpers both pages need (group names and chart colours, status words, optional values).
 
 Keeping the run here means both pages print numbers from the same analysis, and the benchmark
 times the same call the build makes.
@@ -11,16 +11,12 @@ import datetime as dt
 import math
 from typing import Any
 
-import matplotlib.dates as mdates
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
 
 from .. import fmt
 from ..analysis.market import MarketResults
 from ..analysis.recovery import NO_DATA, NOT_YET, OK
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts.spec import Chart, per_lang
 from ..values import Kind, Values
 from . import Inputs, both
 
@@ -73,10 +69,15 @@ def status_word(status: object, lang: str) -> str:
     return STATUS_WORDS.get(str(status), {"en": str(status), "ja": str(status)})[lang] if status != OK else ""
 
 
-def group_colours(pal: Palette) -> dict[str, str]:
-    """One colour per group; funds and indexes in grey so the company groups stand out."""
-    picks = {"chips": 0, "networking": 1, "power": 2, "hyperscalers_software": 3, "japan": 4, "index": 6}
-    return {g: pal.series[i % len(pal.series)] for g, i in picks.items()}
+# Chart colour of each group, as a palette role; funds and indexes in grey so the company groups stand out.
+GROUP_COLOURS = {"chips": "series:0", "networking": "series:1", "power": "series:2",
+                 "hyperscalers_software": "series:3", "japan": "series:4", "index": "series:6"}
+
+
+def with_group_labels(df: pd.DataFrame, column: str = "group") -> pd.DataFrame:
+    """The frame with each row's group name per language (`group_label_en`, `group_label_ja`), for
+    chart legends."""
+    return df.assign(**{f"group_label_{lang}": [group_name(g, lang) for g in df[column]] for lang in ("en", "ja")})
 
 
 def group_name(group: str, lang: str) -> str:
@@ -89,13 +90,6 @@ def month_label(day: dt.date, lang: str) -> str:
     return f"{EN_MONTH_ABBR[day.month - 1]} {day.year}"
 
 
-def month_axis(ax: Axes, lang: str, months: tuple[int, ...] = (1, 7)) -> None:
-    """Month ticks formatted per language (e.g. "Jan 2025" / "2025年1月"), no rotation."""
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: month_label(mdates.num2date(x).date(), lang)))
-    ax.tick_params(axis="x", rotation=0)
-
-
 def day_label(day: dt.date, lang: str) -> str:
     """Short day label for chart annotations: "27 Jan" / "1月27日"."""
     if lang == "ja":
@@ -103,27 +97,21 @@ def day_label(day: dt.date, lang: str) -> str:
     return f"{day.day} {EN_MONTH_ABBR[day.month - 1]}"
 
 
-def _draw_waiting(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, STATUS_WORDS[NOT_YET][lang], ha="center", va="center", fontsize=12, color=pal.muted,
-            transform=ax.transAxes)
-
-
-def waiting_chart(chart_id: str, title: dict[str, str], as_of: dt.date) -> Chart:
-    """Stands in for a chart whose data do not exist yet on the edition's date, so pages still build."""
+def waiting_chart(chart_id: str, section: str, as_of: dt.date) -> Chart:
+    """Stands in for a chart whose data do not exist yet on the edition's date, so pages still build.
+    Its title is the chart's own `waiting.title`; the rest is shared (`charts.charts.placeholder`)."""
     return Chart(
         id=chart_id,
+        kind="placeholder",
         data=pd.DataFrame({"status": [NOT_YET], "as_of": [as_of]}),
-        draw=_draw_waiting,
-        title=title,
-        alt={"en": f"Placeholder: not yet testable as of {fmt.date(as_of, 'en')}.",
-             "ja": f"{fmt.date(as_of, 'ja')}の時点ではまだ検証できません。"},
-        source=both("No data yet.", "まだデータがありません。"),
+        words=(f"{section}.charts.{chart_id}.waiting", "charts.charts.placeholder"),
+        fill=per_lang(lambda lang: {"date": fmt.date(as_of, lang)}),
         size=(6.0, 1.2),
     )
 
 
-def ensure_charts(charts: list[Chart], wanted: dict[str, dict[str, str]], as_of: dt.date) -> list[Chart]:
-    """Add a placeholder for every wanted chart id the section could not draw for this edition."""
+def ensure_charts(charts: list[Chart], wanted: dict[str, str], as_of: dt.date) -> list[Chart]:
+    """Add a placeholder for every wanted chart id (id → the section whose catalog has its words)
+    the section could not draw for this edition."""
     have = {c.id for c in charts}
-    return charts + [waiting_chart(i, t, as_of) for i, t in wanted.items() if i not in have]
+    return charts + [waiting_chart(i, section, as_of) for i, section in wanted.items() if i not in have]

@@ -9,30 +9,29 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 
 from .. import fmt
+from ..analysis.backtest import PATH_START
 from ..analysis.market import MarketResults
 from ..analysis.recovery import DATA_ENDED, NEVER, OK, PRE_SHOCK
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts import formats
+from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, Products, both
 from .common import GRADE_HEADER, col_grade
 from .demand import demand_products
 from .market_results import (
-    GROUP_NAMES,
+    GROUP_COLOURS,
     GROUP_ORDER,
     day_label,
     ensure_charts,
-    group_colours,
     group_name,
     market,
-    month_axis,
     ok,
     put,
     status_word,
+    with_group_labels,
 )
 
 # Conventional two-sided 5% critical value for the t-statistics on the page.
@@ -56,33 +55,47 @@ def short_name(inp: Inputs, ticker: str, lang: str) -> str:
 
 # --- event study ---------------------------------------------------------------------------------
 
-def _draw_moves(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.sort_values("ret_pct", ascending=False).reset_index(drop=True)
-    colours = group_colours(pal)
-    ax.barh(range(len(d)), d["ret_pct"], color=[colours[g] for g in d["group"]])
-    ax.set_yticks(range(len(d)), d[f"label_{lang}"])
-    ax.invert_yaxis()
-    ax.axvline(0, color=pal.muted, linewidth=0.8)
-    ax.set_xlabel(both("One-day return (%)", "1日の騰落率（%）")[lang])
-    ax.grid(axis="y", visible=False)
-    seen = [g for g in GROUP_ORDER if g in set(d["group"])]
-    handles = [ax.bar(0, 0, color=colours[g], label=GROUP_NAMES[g][lang]) for g in seen]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, fontsize=9)
+def _day0_chart(inp: Inputs, day0: pd.DataFrame) -> Chart:
+    """Every ticker's one-day return, ranked, coloured by group."""
+    ev = inp.event_day
+    worst, best = day0.iloc[0], day0.iloc[-1]
+    nv = day0.set_index("ticker")["ret_pct"].get("NVDA", np.nan)
+    name = {"en": "name", "ja": "name_ja"}
+    data = with_group_labels(day0[["rank", "ticker", "name", "name_ja", "group", "event_day", "ret_pct", "ar_pct",
+                                   "t_day0", "label_en", "label_ja"]])
+    return ChartWords("overreaction", "day0-moves").spec(
+        "bars", data,
+        params={"label": "label", "value": "ret_pct", "sort": {"by": "ret_pct", "ascending": False},
+                "colour": {"column": "group", "map": GROUP_COLOURS}, "zero_line": True,
+                "legend": {"column": "group", "order": GROUP_ORDER, "label": "group_label", "loc": "below",
+                           "offset": -0.09, "ncols": 2, "fontsize": 9}},
+        fill=per_lang(lambda lang: {
+            "date": fmt.date(ev, lang), "n": len(day0), "fell": int((day0["ret_pct"] < 0).sum()),
+            "worst": worst[name[lang]], "worst_pct": fmt.pct(worst["ret_pct"], 1), "nvda_pct": fmt.pct(nv, 1),
+            "best": best[name[lang]], "best_pct": fmt.pct(best["ret_pct"], 1, signed=True)}),
+        size=(6.0, 7.4),
+    )
 
 
-def _draw_car(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    colours = group_colours(pal)
-    for g in GROUP_ORDER:
-        part = df[df["group"] == g]
-        if part.empty:
-            continue
-        ax.plot(part["rel_day"], part["car_pct"], color=colours[g], linewidth=1.8,
-                label=GROUP_NAMES[g][lang])
-    ax.axhline(0, color=pal.muted, linewidth=0.8)
-    ax.axvline(0, color=pal.negative, linestyle="--", linewidth=1)
-    ax.set_xlabel(both("Trading days from the sell-off (day 0)", "急落日（0日目）からの営業日数")[lang])
-    ax.set_ylabel(both("Cumulative abnormal return (%)", "累積異常リターン（%）")[lang])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9)
+def _car_chart(inp: Inputs, gp: pd.DataFrame) -> Chart:
+    """Group portfolios' cumulative abnormal returns, counted from day 0 like the tables."""
+    w = ChartWords("overreaction", "car-paths")
+    last = gp.loc[gp.groupby("group")["rel_day"].idxmax()].set_index("group")
+    return w.spec(
+        "lines", with_group_labels(gp),
+        params={"x": "rel_day", "y": "car_pct", "linewidth": 1.8,
+                "series": {"column": "group", "order": [g for g in GROUP_ORDER if g != "index"],
+                           "colours": GROUP_COLOURS, "label": "group_label"},
+                "hlines": [{"at": 0}], "vlines": [{"at": 0, "colour": "negative", "style": "--", "width": 1}],
+                "legend": {"loc": "below", "offset": -0.2, "ncols": 2, "fontsize": 9}},
+        fill=per_lang(lambda lang: {
+            "date": fmt.date(inp.event_day, lang), "first": fmt.number(gp["rel_day"].min(), 0),
+            "end": fmt.number(gp["rel_day"].max(), 0),
+            "values": w.listing(lang, "value", ({"group": group_name(g, lang),
+                                                 "car": fmt.pct(r["car_pct"], 1, signed=True)}
+                                                for g, r in last.iterrows()))}),
+        size=(6.0, 4.4),
+    )
 
 
 def _study_frames(inp: Inputs, res: MarketResults) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -165,59 +178,13 @@ def _confidence_html(inp: Inputs) -> str:
 
 def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups: pd.DataFrame,
                     paths: pd.DataFrame, z: float) -> tuple[list[Chart], list[Table]]:
-    ev = inp.event_day
     level = _confidence_html(inp)
-    fell = int((day0["ret_pct"] < 0).sum())
-    charts = []
-    if len(day0):
-        worst, best = day0.iloc[0], day0.iloc[-1]
-        nv = day0.set_index("ticker")["ret_pct"].get("NVDA", np.nan)
-        charts.append(Chart(
-            id="day0-moves",
-            data=day0[["rank", "ticker", "name", "name_ja", "group", "event_day", "ret_pct", "ar_pct",
-                       "t_day0", "label_en", "label_ja"]],
-            draw=_draw_moves,
-            title=both(f"Every ticker's move on {fmt.date(ev, 'en')}", f"{fmt.date(ev, 'ja')}の各銘柄の騰落率"),
-            alt={
-                "en": f"Ranked bar chart of one-day returns on {fmt.date(ev, 'en')} for {len(day0)} tickers, "
-                      f"coloured by group. {fell} fell. The worst was {worst['name']} at "
-                      f"{fmt.pct(worst['ret_pct'], 1)}, Nvidia fell {fmt.pct(nv, 1)}, and the best was "
-                      f"{best['name']} at {fmt.pct(best['ret_pct'], 1, signed=True)}.",
-                "ja": f"{fmt.date(ev, 'ja')}の{len(day0)}銘柄の1日騰落率を順に並べた棒グラフ（グループ別に色分け）。"
-                      f"{fell}銘柄が下落。最大の下落は{worst['name_ja']}の{fmt.pct(worst['ret_pct'], 1)}、"
-                      f"エヌビディアは{fmt.pct(nv, 1)}、最も上げたのは{best['name_ja']}の"
-                      f"{fmt.pct(best['ret_pct'], 1, signed=True)}。",
-            },
-            source=SOURCE_PRICES,
-            size=(6.0, 7.4),
-        ))
+    charts = [_day0_chart(inp, day0)] if len(day0) else []
     gp = paths[(paths["level"] == "group") & (paths["benchmark"] == "SPY") & (paths["group"] != "index")]
     # Days after the edition's as_of have no abnormal return yet; the chart stops at the last known day.
     gp = gp[["group", "rel_day", "date", "ar_pct", "car_pct"]].dropna(subset=["car_pct"]).reset_index(drop=True)
     if not gp.empty:
-        last = gp.loc[gp.groupby("group")["rel_day"].idxmax()].set_index("group")
-        parts = {lang: "; ".join(f"{group_name(g, lang)} {fmt.pct(r['car_pct'], 1, signed=True)}"
-                                 for g, r in last.iterrows()) for lang in ("en", "ja")}
-        end = int(gp["rel_day"].max())
-        charts.append(Chart(
-            id="car-paths",
-            data=gp,
-            draw=_draw_car,
-            title=both("Cumulative abnormal returns by group", "グループ別の累積異常リターン"),
-            alt={
-                "en": f"Line chart of cumulative abnormal returns (market model vs SPY) of equal-weighted group "
-                      f"portfolios from day {int(gp['rel_day'].min())} to day {end} around {fmt.date(ev, 'en')}. "
-                      f"Values on day {end}: {parts['en']}.",
-                "ja": "グループ別の等ウェイト・ポートフォリオの累積異常リターン（SPYに対するマーケットモデル）"
-                      f"の折れ線グラフ。"
-                      f"{fmt.date(ev, 'ja')}を0日目とし、{int(gp['rel_day'].min())}日目から{end}日目まで。"
-                      f"{end}日目の値：{parts['ja']}。",
-            },
-            source=both("Source: adjusted closes in this project's snapshot; market model estimated on the "
-                        "window before the event.",
-                        "出典：当プロジェクトのスナップショットの調整後終値。マーケットモデルは事前の推定期間で推計。"),
-            size=(6.0, 4.4),
-        ))
+        charts.append(_car_chart(inp, gp))
     table = Table(
         id="event-study-table",
         data=stats,
@@ -302,18 +269,19 @@ def _reversal_table(inp: Inputs) -> Table:
 
 # --- market value lost ---------------------------------------------------------------------------
 
-def _draw_mcap(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    colours = [pal.negative if k == "reported" else pal.muted for k in df["kind"]]
-    y = range(len(df))
-    ax.barh(y, df["busd"], color=colours)
-    ax.set_yticks(list(y), df[f"label_{lang}"])
-    ax.invert_yaxis()
-    for i, v in enumerate(df["busd"]):
-        ax.annotate(fmt.usd(v * 1e9, lang, 0), (v, i), xytext=(4, 0), textcoords="offset points",
-                    va="center", color=pal.text, fontsize=9)
-    ax.set_xlim(0, float(df["busd"].max()) * 1.3)
-    ax.set_xlabel(both(r"One-day loss of market value (US\$ billion)", "1日で失った時価総額（10億ドル）")[lang])
-    ax.grid(axis="y", visible=False)
+def _mcap_chart(df: pd.DataFrame, prior_busd: float) -> Chart:
+    """The reported one-day losses against the previous record."""
+    rec = df[df["kind"] == "reported"]["busd"]
+    return ChartWords("overreaction", "mcap-lost").spec(
+        "bars", df,
+        params={"label": "label", "value": "busd",
+                "colour": {"column": "kind", "map": {"reported": "negative"}, "default": "muted"},
+                "value_text": {"format": "usd", "times": 1e9, "decimals": 0, "fontsize": 9},
+                "axis": {"pad": 1.3, "units": formats.BILLIONS}},
+        fill=per_lang(lambda lang: {"low": fmt.usd(rec.min() * 1e9, lang, 0), "high": fmt.usd(rec.max() * 1e9, lang, 0),
+                                    "prior": fmt.usd(prior_busd * 1e9, lang, 0)}),
+        size=(6.0, 2.6),
+    )
 
 
 def _publisher(inp: Inputs, fid: str) -> str:
@@ -357,24 +325,7 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
                      "fact_id": mv.prior_record_fact,
                      "grade": inp.facts[mv.prior_record_fact].grade if mv.prior_record_fact else ""})
     df = pd.DataFrame(rows)
-    rec = df[df["kind"] == "reported"]["busd"]
-    chart = Chart(
-        id="mcap-lost",
-        data=df,
-        draw=_draw_mcap,
-        title=both("Nvidia's one-day loss of market value", "エヌビディアが1日で失った時価総額"),
-        alt={
-            "en": f"Bar chart: reported one-day loss of Nvidia's market value, "
-                  f"{fmt.usd(rec.min() * 1e9, 'en', 0)} to {fmt.usd(rec.max() * 1e9, 'en', 0)} depending on "
-                  f"the source, against the previous record of {fmt.usd(mv.prior_record_busd * 1e9, 'en', 0)}.",
-            "ja": "棒グラフ：報じられたエヌビディアの1日の時価総額減少は出典により"
-                  f"{fmt.usd(rec.min() * 1e9, 'ja', 0)}から"
-                  f"{fmt.usd(rec.max() * 1e9, 'ja', 0)}。従来の記録は{fmt.usd(mv.prior_record_busd * 1e9, 'ja', 0)}。",
-        },
-        source=both("Source: facts from news reports (see the table); previous record from the same reports.",
-                    "出典：報道に基づくファクト（表を参照）。従来の記録も同じ報道による。"),
-        size=(6.0, 2.6),
-    )
+    chart = _mcap_chart(df, mv.prior_record_busd)
     table = Table(
         id="mcap-lost-table",
         data=df,
@@ -397,25 +348,29 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
 
 # --- recovery and the price path -----------------------------------------------------------------
 
-def _draw_recovery(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    d = df.reset_index(drop=True)
-    colours = group_colours(pal)
-    y = np.arange(len(d))
-    days = d["trading_days"].fillna(0)
-    ax.barh(y, days, color=[colours[g] for g in d["group"]])
-    for i, r in d.iterrows():
-        if not r["recovered"]:
-            words = both("data end", "データ終了") if r["status"] == DATA_ENDED else both("not back", "未回復")
-            ax.annotate(words[lang], (0, i), xytext=(3, 0), textcoords="offset points",
-                        va="center", color=pal.negative, fontsize=8)
-    ax.set_yticks(y, d[f"label_{lang}"])
-    ax.invert_yaxis()
-    ax.set_xlabel(both("Trading days until a close above the pre-sell-off close",
-                       "急落前の終値を上回るまでの営業日数")[lang])
-    ax.grid(axis="y", visible=False)
-    seen = [g for g in GROUP_ORDER if g in set(d["group"])]
-    handles = [ax.bar(0, 0, color=colours[g], label=GROUP_NAMES[g][lang]) for g in seen]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=9)
+def _recovery_chart(data: pd.DataFrame, back: pd.DataFrame, never: pd.DataFrame) -> Chart:
+    """Trading days each ticker took to close above its pre-sell-off close; a word where it has not."""
+    w = ChartWords("overreaction", "recovery-days")
+    name = {"en": "name", "ja": "name_ja"}
+
+    def fill(lang: str) -> dict[str, object]:
+        def one(part: str, r: pd.Series) -> str:
+            return w.part(lang, part, name=r[name[lang]], days=fmt.days(r["trading_days"], lang))
+        return {"n": len(data), "pre": fmt.date(PRE_SHOCK.date(), lang), "back": len(back),
+                "fastest": one("fastest", back.iloc[0]) if len(back) else "",
+                "slowest": one("slowest", back.iloc[-1]) if len(back) else "",
+                "ending": w.part(lang, "never", names=w.part(lang, "sep").join(never[name[lang]])) if len(never)
+                else w.part(lang, "all_back")}
+
+    return w.spec(
+        "bars", with_group_labels(data),
+        params={"label": "label", "value": "trading_days", "notes": {"column": "status"},
+                "colour": {"column": "group", "map": GROUP_COLOURS},
+                "legend": {"column": "group", "order": GROUP_ORDER, "label": "group_label", "loc": "below",
+                           "offset": -0.1, "ncols": 2, "fontsize": 9}},
+        fill=per_lang(fill),
+        size=(6.0, 7.0),
+    )
 
 
 def _days_cell(data: pd.DataFrame) -> object:
@@ -447,30 +402,7 @@ def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Cha
             "recovery_date", "trading_days", "calendar_days", "data_end", "last_close_date", "label_en", "label_ja",
             "reason"]
     data = rec[cols].reset_index(drop=True)
-    quick = back.iloc[0] if len(back) else None
-    alt_en = (f"Bar chart of trading days until each of {len(rec)} tickers closed above its close of "
-              f"{fmt.date(PRE_SHOCK.date(), 'en')}. {len(back)} got back"
-              + (f"; the fastest was {quick['name']} ({fmt.days(quick['trading_days'])})" if quick is not None
-                 else "")
-              + (f"; the slowest was {back.iloc[-1]['name']} ({fmt.days(back.iloc[-1]['trading_days'])})"
-                 if len(back) else "")
-              + (f". Not back by the end of its data: {', '.join(never['name'])}." if len(never) else "."))
-    alt_ja = (f"{len(rec)}銘柄が{fmt.date(PRE_SHOCK.date(), 'ja')}の終値を上回るまでの営業日数の棒グラフ。"
-              f"{len(back)}銘柄が回復"
-              + (f"。最も早いのは{quick['name_ja']}（{fmt.days(quick['trading_days'], 'ja')}）" if quick is not None
-                 else "")
-              + (f"、最も遅いのは{back.iloc[-1]['name_ja']}（{fmt.days(back.iloc[-1]['trading_days'], 'ja')}）"
-                 if len(back) else "")
-              + (f"。データの最終日までに回復していないのは{'、'.join(never['name_ja'])}。" if len(never) else "。"))
-    chart = Chart(
-        id="recovery-days",
-        data=data,
-        draw=_draw_recovery,
-        title=both("How long each stock took to get back", "急落前の水準に戻るまでの日数"),
-        alt={"en": alt_en, "ja": alt_ja},
-        source=SOURCE_PRICES,
-        size=(6.0, 7.0),
-    )
+    chart = _recovery_chart(data, back, never)
     table = Table(
         id="recovery-table",
         data=data,
@@ -492,48 +424,47 @@ def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Cha
     return [chart], [table]
 
 
-ANNOTATION_WORDS = {
-    "r1_release": both("R1 released", "R1公開"),
-    "deepseek_shock": both("Sell-off", "急落"),
-    "april_2025_low": both("April low", "4月の安値"),
-    "first_4t_close": both("First $4T close", "初の4兆ドル"),
-    "first_5t_close": both("First $5T", "初の5兆ドル"),
-}
+def _path_chart(inp: Inputs, paths: pd.DataFrame, notes: pd.DataFrame, last: pd.DataFrame) -> Chart:
+    """Nvidia, SOXX and SPY rebased to the pre-sell-off close, with the dated events marked."""
+    w = ChartWords("overreaction", "nvda-path")
+    lines = paths.assign(kind="line")
+    marks = notes.dropna(subset=["plot_date"])
+    marks = pd.DataFrame({"date": marks["plot_date"], "ticker": "NVDA", "index_level": marks["index_level"],
+                          "kind": "mark", "mark": marks["key"]})
+    data = pd.concat([lines, marks], ignore_index=True)
+    base = PRE_SHOCK.date()
 
+    def fill(lang: str) -> dict[str, object]:
+        return {
+            "start": formats.month(PATH_START.date(), lang, long=True),
+            "first": fmt.date(paths["date"].min().date(), lang),
+            "base": fmt.date(base, lang), "base_short": formats.day(base, lang),
+            "marks": w.listing(lang, "mark", ({"mark": w.word(lang, f"marks.{k}"),
+                                               "date": fmt.date(pd.Timestamp(d).date(), lang)}
+                                              for k, d in zip(notes["key"], notes["date"], strict=True))),
+            "ends": w.listing(lang, "end", ({"ticker": t, "level": fmt.number(last.loc[t, "index_level"], 0)}
+                                            for t in last.index))}
 
-def _draw_path(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    lines = df[df["kind"] == "line"]
-    for i, t in enumerate(("NVDA", "SOXX", "SPY")):
-        part = lines[lines["ticker"] == t]
-        if not part.empty:
-            ax.plot(part["date"], part["index_level"], color=pal.series[i], linewidth=1.6, label=t)
-    ax.axhline(100, color=pal.muted, linewidth=0.8)
-    marks = df[df["kind"] == "mark"].reset_index(drop=True)
-    offsets = {"r1_release": (-40, 30), "deepseek_shock": (-58, -26), "april_2025_low": (14, -22),
-               "first_4t_close": (-80, 26), "first_5t_close": (-30, 34)}
-    for _, m in marks.iterrows():
-        ax.plot([m["date"]], [m["index_level"]], "o", color=pal.text, markersize=4)
-        dx, dy = offsets.get(m["ticker"], (6, 12))
-        word = ANNOTATION_WORDS.get(m["ticker"], both(m["ticker"], m["ticker"]))[lang]
-        ax.annotate(word.replace("$", r"\$"),
-                    (m["date"], m["index_level"]), xytext=(dx, dy), textcoords="offset points",
-                    fontsize=8, color=pal.text,
-                    arrowprops={"arrowstyle": "-", "color": pal.muted, "linewidth": 0.6})
-    lo = float(lines["index_level"].min())
-    ax.set_ylim(bottom=lo - 0.15 * (float(lines["index_level"].max()) - lo))
-    ax.set_ylabel(both("Adjusted close, 24 Jan 2025 = 100", "調整後終値（2025年1月24日=100）")[lang])
-    month_axis(ax, lang)
-    ax.legend(loc="upper left")
+    return w.spec(
+        "lines", data,
+        params={"x": "date", "y": "index_level", "where": {"kind": "line"},
+                "series": {"column": "ticker", "order": ["NVDA", "SOXX", "SPY"],
+                           "colours": {"NVDA": "series:0", "SOXX": "series:1", "SPY": "series:2"}},
+                "hlines": [{"at": 100}], "pad_bottom": 0.15, "dates": [1, 7],
+                "marks": {"where": {"kind": "mark"}, "key": "mark",
+                          "offsets": {"r1_release": [-40, 30], "deepseek_shock": [-58, -26],
+                                      "april_2025_low": [14, -22], "first_4t_close": [-80, 26],
+                                      "first_5t_close": [-30, 34]}},
+                "legend": {"loc": "upper left", "fontsize": 10}},
+        fill=per_lang(fill),
+        size=(6.0, 4.0),
+    )
 
 
 def _path(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
     paths, notes = res.price_paths, res.annotations
     if paths.empty:
         return [], []
-    lines = paths.assign(kind="line")
-    marks = notes.dropna(subset=["plot_date"]).rename(columns={"key": "ticker"})
-    marks = marks.assign(kind="mark", date=marks["plot_date"])[["date", "ticker", "index_level", "kind"]]
-    data = pd.concat([lines, marks], ignore_index=True)
     last = paths.groupby("ticker").tail(1).set_index("ticker")
     low = paths[paths["ticker"] == "NVDA"]
     low = low[low["date"] >= PRE_SHOCK]
@@ -560,30 +491,7 @@ def _path(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart],
         values.fact("nvda_first_4t_close_mcap", "usd", name="path_4t_mcap_usd", scale=1e12)
     if "first_5t_close" in set(notes["key"]):
         values.fact("nvda_first_5t", "usd", name="path_5t_mcap_usd", key="mcap_usd_t", scale=1e12)
-    ends_en = ", ".join(f"{t} {fmt.number(last.loc[t, 'index_level'], 0)}" for t in last.index)
-    dates = "; ".join(f"{ANNOTATION_WORDS[k]['en']} ({fmt.date(pd.Timestamp(d).date(), 'en')})"
-                      for k, d in zip(notes["key"], notes["date"], strict=True))
-    dates_ja = "、".join(f"{ANNOTATION_WORDS[k]['ja']}（{fmt.date(pd.Timestamp(d).date(), 'ja')}）"
-                         for k, d in zip(notes["key"], notes["date"], strict=True))
-    first = paths["date"].min().date()
-    chart = Chart(
-        id="nvda-path",
-        data=data,
-        draw=_draw_path,
-        title=both("Nvidia, chip stocks and the S&P 500 since autumn 2024",
-                   "2024年秋以降のエヌビディア・半導体株・S&P500"),
-        alt={
-            "en": f"Line chart of NVDA, the SOXX semiconductor ETF and the SPY S&P 500 ETF from "
-                  f"{fmt.date(first, 'en')}, adjusted closes indexed to 100 on {fmt.date(PRE_SHOCK.date(), 'en')}. "
-                  f"Marked on the Nvidia line: {dates}. Last values: {ends_en}.",
-            "ja": f"エヌビディア、半導体ETF（SOXX）、S&P500 ETF（SPY）の折れ線グラフ（{fmt.date(first, 'ja')}から、"
-                  f"調整後終値、{fmt.date(PRE_SHOCK.date(), 'ja')}=100）。エヌビディアの線上の印：{dates_ja}。"
-                  f"最終値：{ends_en}。",
-        },
-        source=both("Source: adjusted closes in this project's snapshot; marked dates from sourced facts.",
-                    "出典：当プロジェクトのスナップショットの調整後終値。印の日付は出典付きのファクトによる。"),
-        size=(6.0, 4.0),
-    )
+    chart = _path_chart(inp, paths, notes, last)
     return [chart], []
 
 
@@ -598,13 +506,9 @@ def build(inp: Inputs, values: Values) -> Products:
         charts += c
         tables += t
     charts = ensure_charts(charts, {
-        "day0-moves": both("Every ticker's move on the day", "当日の各銘柄の騰落率"),
-        "car-paths": both("Cumulative abnormal returns by group", "グループ別の累積異常リターン"),
-        "mcap-lost": both("Nvidia's one-day loss of market value", "エヌビディアが1日で失った時価総額"),
-        "recovery-days": both("How long each stock took to get back", "急落前の水準に戻るまでの日数"),
-        "nvda-path": both("Nvidia, chip stocks and the S&P 500", "エヌビディア・半導体株・S&P500"),
-        "dc-revenue": both("Nvidia's data-centre revenue by quarter", "エヌビディアの四半期データセンター売上高"),
-        "capex-plan-actual": both("Hyperscaler capital spending", "ハイパースケーラーの設備投資"),
+        "day0-moves": "overreaction", "car-paths": "overreaction", "mcap-lost": "overreaction",
+        "recovery-days": "overreaction", "nvda-path": "overreaction", "dc-revenue": "demand",
+        "capex-plan-actual": "demand",
     }, res.as_of.date())
     values.metric("market_as_of", res.as_of.date(), "date", formula="edition date (as_of)")
     put(values, "market_last_price_date", res.last_price_date, "date", formula="last price date used")

@@ -9,13 +9,10 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.patches import Patch
 
 from .. import fmt
 from ..catalog import both_words, word
-from ..charts.render import Chart
-from ..charts.style import Palette
+from ..charts.spec import Chart, ChartWords, per_lang
 from ..claims.engine import ClaimVerdict, Figure, TestResult
 from ..claims.schema import ATTRIBUTION, EMPIRICAL, Claim, ClaimsFile, Step, Test
 from ..claims.timeline import changes
@@ -28,14 +25,6 @@ from .market_results import month_label
 
 PAGE = {"headline": "headline.md", "efficiency": "efficiency.md", "overreaction": "overreaction.md",
         "investor": "investor.md"}
-# Each verdict also has a mark, so the timeline does not rely on colour alone (per language: the
-# Japanese chart font has the marks Japanese readers expect, ○△×).
-SYMBOL = {
-    "en": {"supported": "✓", "partly": "◐", "not_supported": "✗", "inconclusive": "?", "not_yet": "·",
-           "verified": "✓", "reported": "◐", "not_found": "✗"},
-    "ja": {"supported": "○", "partly": "△", "not_supported": "×", "inconclusive": "？", "not_yet": "・",
-           "verified": "○", "reported": "△", "not_found": "×"},
-}
 LANGS = ("en", "ja")
 
 
@@ -287,41 +276,12 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
 
 # --- the timeline chart ------------------------------------------------------------------------------
 
-def _colour(verdict: str, pal: Palette) -> str:
-    return {"supported": pal.positive, "verified": pal.positive, "partly": pal.series[4], "reported": pal.series[4],
-            "not_supported": pal.negative, "not_found": pal.negative, "inconclusive": pal.series[5],
-            "not_yet": pal.grid}[verdict]
-
-
-def _draw_timeline(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
-    claims = list(dict.fromkeys(df["claim_id"]))
-    dates = sorted(df["date"].unique())
-    x_of = {d: i for i, d in enumerate(dates)}
-    for r in df.itertuples():
-        y = claims.index(r.claim_id)
-        ax.add_patch(plt_rect(x_of[r.date] - 0.45, y - 0.4, 0.9, 0.8, _colour(r.verdict, pal)))
-        ax.text(x_of[r.date], y, SYMBOL[lang][r.verdict], ha="center", va="center", fontsize=7,
-                color=pal.text if r.verdict in ("not_yet", "partly", "inconclusive", "reported") else "#ffffff")
-    ax.set_xlim(-0.6, len(dates) - 0.4)
-    ax.set_ylim(len(claims) - 0.5, -0.5)
-    ax.set_yticks(range(len(claims)), claims, fontsize=8)
-    ticks = [i for i, d in enumerate(dates) if pd.Timestamp(d).month in (1, 4, 7, 10)]
-    ax.set_xticks(ticks, [month_label(pd.Timestamp(dates[i]).date(), lang) for i in ticks], fontsize=8)
-    ax.tick_params(axis="x", rotation=0, length=0)
-    ax.tick_params(axis="y", length=0)
-    ax.grid(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    seen = [v for v in (*EMPIRICAL, *ATTRIBUTION) if v in set(df["verdict"])]
-    labels = dict(zip(df["verdict"], df[f"label_{lang}"], strict=False))
-    ax.legend(handles=[Patch(color=_colour(v, pal), label=f"{SYMBOL[lang][v]} {labels[v]}") for v in seen],
-              loc="upper center", bbox_to_anchor=(0.5, -0.06), ncols=3, fontsize=8)
-
-
-def plt_rect(x: float, y: float, w: float, h: float, colour: str) -> Patch:
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x, y), w, h, facecolor=colour, edgecolor="none")
+# Cell colours by verdict (palette roles). Each verdict also has a symbol in the catalog, so the
+# grid does not rely on colour alone; the light cells take dark symbols.
+VERDICT_COLOURS = {"supported": "positive", "verified": "positive", "partly": "series:4", "reported": "series:4",
+                   "not_supported": "negative", "not_found": "negative", "inconclusive": "series:5",
+                   "not_yet": "grid"}
+DARK_SYMBOLS = ["not_yet", "partly", "inconclusive", "reported"]
 
 
 def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
@@ -331,24 +291,22 @@ def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
     for lang in LANGS:
         df[f"label_{lang}"] = [book.verdicts[v].label[lang] for v in df["verdict"]]  # type: ignore[index]
     last = df[df["date"] == df["date"].max()]
-    first_d, last_d = df["date"].min(), df["date"].max()
-    alt = {}
-    for lang in LANGS:
-        sep = "、" if lang == "ja" else ", "
-        counts = last["verdict"].value_counts()
-        tally = sep.join(f"{book.verdicts[v].label[lang]} {int(counts[v])}"  # type: ignore[index]
-                         for v in (*EMPIRICAL, *ATTRIBUTION) if v in counts)
-        alt[lang] = word(lang, "scorecard.timeline.alt", claims=df["claim_id"].nunique(), months=df["date"].nunique(),
-                         first=month_label(first_d, lang), last=fmt.date(last_d, lang), tally=tally)
-    height = 1.2 + 0.28 * df["claim_id"].nunique()
-    return Chart(
-        id="verdict-timeline",
-        data=df[["date", "claim_id", "verdict", "attribution", "label_en", "label_ja"]],
-        draw=_draw_timeline,
-        title=both_words("scorecard.timeline.title"),
-        alt=alt,
-        source=both_words("scorecard.timeline.source"),
-        size=(6.0, height),
+    counts = last["verdict"].value_counts()
+    w = ChartWords("scorecard", "verdict-timeline")
+
+    def fill(lang: str) -> dict[str, object]:
+        return {"claims": df["claim_id"].nunique(), "months": df["date"].nunique(),
+                "first": month_label(df["date"].min(), lang), "last": fmt.date(df["date"].max(), lang),
+                "tally": w.listing(lang, "count", ({"verdict": book.verdicts[v].label[lang],  # type: ignore[index]
+                                                    "n": int(counts[v])}
+                                                   for v in (*EMPIRICAL, *ATTRIBUTION) if v in counts))}
+
+    return w.spec(
+        "grid", df[["date", "claim_id", "verdict", "attribution", "label_en", "label_ja"]],
+        params={"rows": "claim_id", "columns": "date", "value": "verdict", "colours": VERDICT_COLOURS,
+                "dark_text": DARK_SYMBOLS, "order": [*EMPIRICAL, *ATTRIBUTION], "legend_label": "label"},
+        fill=per_lang(fill),
+        size=(6.0, 1.2 + 0.28 * df["claim_id"].nunique()),
     )
 
 
