@@ -6,6 +6,7 @@ summary. No stage touches the network.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -20,11 +21,16 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from . import pages
+from .analysis.results import analyse as run_analysis
 from .charts.render import render, write_if_changed
+from .claims.engine import check_figures, judge
+from .claims.schema import load_claims
+from .claims.timeline import verdict_timeline
+from .event import load_event
 from .facts import load_facts
 from .market.snapshot import load_prices, wide_closes
 from .market.tickers import load_tickers
-from .paths import BUILD, LANGS, ROOT, SITE, generated_dir
+from .paths import BUILD, DOCS, LANGS, ROOT, SITE, generated_dir
 from .sections import (
     Inputs,
     Products,
@@ -64,21 +70,59 @@ def load_inputs(as_of: dt.date | None = None) -> Inputs:
     closes = wide_closes(prices)
     last = closes.index.max().date()
     return Inputs(facts=facts, prices=prices, closes=closes, tickers=load_tickers(),
-                  as_of=min(as_of, last) if as_of else last)
+                  as_of=min(as_of, last) if as_of else last, event=load_event(), book=load_claims(),
+                  edition=as_of is not None)
 
 
-def analyse(inp: Inputs) -> tuple[Values, Products]:
-    values = Values(inp.facts)
+def study(inp: Inputs) -> Inputs:
+    """The analysis, the verdicts and the verdict timeline, computed once for every section."""
+    results = run_analysis(inp.facts, inp.prices, inp.tickers, inp.as_of, inp.event)
+    if not inp.edition:  # on all the data every figure a test names must exist
+        check_figures(inp.book, results)
+    timeline = verdict_timeline(inp.facts, inp.prices, inp.tickers, inp.book, inp.event, inp.as_of)
+    return dataclasses.replace(inp, results=results, verdicts=judge(inp.book, results), timeline=timeline)
+
+
+def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
+    """Page values and products. Sections only read `inp`, so their order cannot change the output."""
+    inp = inp if inp.results is not None else study(inp)
+    values = Values(inp.facts, ticker_names={t: {"en": k.name, "ja": k.name_ja} for t, k in inp.tickers.items()})
+    for m in inp.results.metrics.values():
+        values.computed(m)
     products = Products()
-    for section in SECTIONS:
+    for section in sections:
         out = section.build(inp, values)
         products.charts += out.charts
         products.tables += out.tables
+        for key, text in out.blocks.items():
+            if key in products.blocks:
+                raise ValueError(f"page block '{key}' made twice")
+            products.blocks[key] = text
+    products.charts.sort(key=lambda c: c.id)
+    products.tables.sort(key=lambda t: t.id)
     ids = [c.id for c in products.charts] + [t.id for t in products.tables]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise ValueError(f"chart/table ids used twice: {sorted(dupes)}")
     return values, products
+
+
+def context(inp: Inputs, values: Values, products: Products, lang: str) -> dict:
+    """The page context of one language: what every page template may use."""
+    return pages.build_context(values, products.charts, products.tables, lang,
+                               extra={"as_of": inp.as_of.isoformat()}, blocks=products.blocks)
+
+
+def render_markdown(inp: Inputs, stems: tuple[str, ...] | None = None) -> dict[tuple[str, str], str]:
+    """Every page (or the named ones) in both languages, rendered to Markdown without MkDocs."""
+    values, products = analyse(inp)
+    out = {}
+    for lang in LANGS:
+        ctx = context(inp, values, products, lang)
+        for md in sorted((DOCS / lang).glob("*.md")):
+            if stems is None or md.stem in stems:
+                out[(lang, md.stem)] = pages.render(md.read_text(encoding="utf-8"), ctx, 0, f"{lang}/{md.name}")
+    return out
 
 
 def write_products(inp: Inputs, values: Values, products: Products, build_dir: Path = BUILD,
@@ -104,9 +148,7 @@ def write_products(inp: Inputs, values: Values, products: Products, build_dir: P
         w.writeheader()
         w.writerows(rows)
         write_if_changed(out / "data" / "values.csv", buf.getvalue().encode())
-        ctx = pages.build_context(values, products.charts, products.tables, lang,
-                                  extra={"as_of": inp.as_of.isoformat()})
-        pages.write_context(ctx, pages.context_path(lang, build_dir))
+        pages.write_context(context(inp, values, products, lang), pages.context_path(lang, build_dir))
     return drawn, len(products.charts) * len(LANGS) * 2
 
 

@@ -55,18 +55,30 @@ class Fact(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: Any) -> str:
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        s = str(v)
-        if not _PARTIAL_DATE.match(s):
-            raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
-        return s
+        return checked_date(v)
 
     @property
     def day(self) -> dt.date:
         """The fact's date, with a month- or year-only date read as its first day."""
         parts = [int(p) for p in self.date.split("-")] + [1, 1]
         return dt.date(parts[0], parts[1], parts[2])
+
+
+def checked_date(v: Any) -> str:
+    """A fact's date as text: a real day, month or year (YYYY-MM-DD, YYYY-MM, YYYY)."""
+    if isinstance(v, dt.datetime):
+        raise ValueError("date must be a day, not a time of day (YYYY-MM-DD)")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    s = str(v)
+    if not _PARTIAL_DATE.match(s):
+        raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in s.split("-")]
+    try:
+        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError as err:
+        raise ValueError(f"date '{s}' is not a real date ({err}); write YYYY-MM-DD, YYYY-MM or YYYY") from None
+    return s
 
 
 def _rule(err: ValidationError) -> str:
@@ -93,7 +105,7 @@ def load_facts(folder: Path = FACTS_DIR) -> dict[str, Fact]:
     out: dict[str, Fact] = {}
     for path in sorted(folder.glob("*.yaml")):
         rel = _rel(path)
-        doc = load_yaml(path, rel)
+        doc = load_yaml(path, rel, dates_as_text=True)  # an impossible date is refused below, naming the fact
         if not isinstance(doc, Mapping) or not isinstance(doc.get("facts"), list):
             raise DataError(rel, "file", "top level must be a mapping with a 'facts' list")
         for fact in parse_facts(doc["facts"], rel):

@@ -16,113 +16,134 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .errors import DataError
 from .facts import Fact
 from .paths import FACTS_DIR
+from .yamlio import load_yaml
 
 Record = dict[str, Any]
 
 
-def _plain(doc: Mapping[str, Any]) -> Iterator[Record]:
-    for f in doc.get("facts", []):
-        rec = dict(f)
-        if "as_of" in rec:
-            rec["date"] = rec.pop("as_of")
-        if "period" in rec:
-            rec["label"] = rec.pop("period")
-        if "claimant" in rec:
-            rec["label"] = rec.pop("claimant")
-        yield rec
+def _plain(f: Mapping[str, Any]) -> Record:
+    rec = dict(f)
+    if "as_of" in rec:
+        rec["date"] = rec.pop("as_of")
+    if "period" in rec:
+        rec["label"] = rec.pop("period")
+    if "claimant" in rec:
+        rec["label"] = rec.pop("claimant")
+    return rec
 
 
-def _prices(doc: Mapping[str, Any]) -> Iterator[Record]:
-    for p in doc.get("prices", []):
-        yield {
-            "id": p["id"],
-            "label": p["model"],
-            "value": {k: p.get(k) for k in ("input_cache_hit", "input_cache_miss", "output")},
-            "unit": p["unit"],
-            "date": p["as_of"],
-            "source": p["source"],
-            "confidence": p["confidence"],
-            "note": p.get("note"),
-        }
+def _price(p: Mapping[str, Any]) -> Record:
+    return {
+        "id": p["id"],
+        "label": p["model"],
+        "value": {k: p.get(k) for k in ("input_cache_hit", "input_cache_miss", "output")},
+        "unit": p["unit"],
+        "date": p["as_of"],
+        "source": p["source"],
+        "confidence": p["confidence"],
+        "note": p.get("note"),
+    }
 
 
-def _models(doc: Mapping[str, Any]) -> Iterator[Record]:
-    for m in doc.get("models", []):
-        yield {
-            "id": m["id"],
-            "label": m["name"],
-            "value": {
-                "developer": m.get("developer"),
-                "type": m.get("type"),
-                "total_params_b": m.get("total_params_B"),
-                "active_params_b": m.get("active_params_B"),
-            },
-            "unit": "billion parameters",
-            "date": m["release_date"],
-            "source": m["source"],
-            "confidence": m["confidence"],
-            "note": m.get("note"),
-        }
+def _model(m: Mapping[str, Any]) -> Record:
+    return {
+        "id": m["id"],
+        "label": m["name"],
+        "value": {
+            "developer": m.get("developer"),
+            "type": m.get("type"),
+            "total_params_b": m.get("total_params_B"),
+            "active_params_b": m.get("active_params_B"),
+        },
+        "unit": "billion parameters",
+        "date": m["release_date"],
+        "source": m["source"],
+        "confidence": m["confidence"],
+        "note": m.get("note"),
+    }
 
 
-def _techniques(doc: Mapping[str, Any]) -> Iterator[Record]:
-    for t in doc.get("techniques", []):
-        yield {
-            "id": t["id"],
-            "label": t["technique"],
-            "value": {"reference": t["reference"], "cited_by_deepseek": t["cited_by_deepseek"]},
-            "unit": "publication",
-            "date": t["date"],
-            "source": {"title": t["reference"], "publisher": "bibliographic record", "url": t["url"]},
-            "confidence": t["confidence"],
-            "note": t.get("note"),
-        }
+def _technique(t: Mapping[str, Any]) -> Record:
+    return {
+        "id": t["id"],
+        "label": t["technique"],
+        "value": {"reference": t["reference"], "cited_by_deepseek": t["cited_by_deepseek"]},
+        "unit": "publication",
+        "date": t["date"],
+        "source": {"title": t["reference"], "publisher": "bibliographic record", "url": t["url"]},
+        "confidence": t["confidence"],
+        "note": t.get("note"),
+    }
 
 
-def _configs(doc: Mapping[str, Any]) -> Iterator[Record]:
-    for c in doc.get("configs", []):
-        yield {
-            "id": c["id"].lower(),
-            "label": c["model"],
-            "value": c["fields"],
-            "unit": "model config fields",
-            "date": c["as_of"],
-            "source": c["source"],
-            "confidence": c["confidence"],
-            "note": c.get("note"),
-        }
+def _config(c: Mapping[str, Any]) -> Record:
+    return {
+        "id": c["id"].lower(),
+        "label": c["model"],
+        "value": c["fields"],
+        "unit": "model config fields",
+        "date": c["as_of"],
+        "source": c["source"],
+        "confidence": c["confidence"],
+        "note": c.get("note"),
+    }
 
 
-def _gpus(doc: Mapping[str, Any]) -> Iterator[Record]:
-    skip = {"id", "name", "announced", "source", "confidence", "note"}
-    for g in doc.get("gpus", []):
-        yield {
-            "id": g["id"],
-            "label": g["name"],
-            "value": {k: v for k, v in g.items() if k not in skip},
-            "unit": "GPU specification (TFLOPS dense, GB/s, W)",
-            "date": g["announced"],
-            "source": g["source"],
-            "confidence": g["confidence"],
-            "note": g.get("note"),
-        }
-    for e in doc.get("export_controls", []):
-        yield {
-            "id": e["id"],
-            "value": e["what"],
-            "unit": "text (export-control event)",
-            "date": e["date"],
-            "source": e["source"],
-            "confidence": e["confidence"],
-            "note": e.get("note"),
-        }
+_GPU_META = {"id", "name", "announced", "source", "confidence", "note"}
 
 
-ADAPTERS: tuple[Callable[[Mapping[str, Any]], Iterator[Record]], ...] = (
-    _plain, _prices, _models, _techniques, _configs, _gpus,
+def _gpu(g: Mapping[str, Any]) -> Record:
+    return {
+        "id": g["id"],
+        "label": g["name"],
+        "value": {k: v for k, v in g.items() if k not in _GPU_META},
+        "unit": "GPU specification (TFLOPS dense, GB/s, W)",
+        "date": g["announced"],
+        "source": g["source"],
+        "confidence": g["confidence"],
+        "note": g.get("note"),
+    }
+
+
+def _export_control(e: Mapping[str, Any]) -> Record:
+    return {
+        "id": e["id"],
+        "value": e["what"],
+        "unit": "text (export-control event)",
+        "date": e["date"],
+        "source": e["source"],
+        "confidence": e["confidence"],
+        "note": e.get("note"),
+    }
+
+
+# Each shape of compiled file: the list it keeps its records under, and how one record is read.
+ADAPTERS: tuple[tuple[str, Callable[[Mapping[str, Any]], Record]], ...] = (
+    ("facts", _plain), ("prices", _price), ("models", _model), ("techniques", _technique),
+    ("configs", _config), ("gpus", _gpu), ("export_controls", _export_control),
 )
+
+
+def _adapted(doc: Mapping[str, Any], name: str) -> Iterator[Record | str]:
+    """Every record in the project's shape; a record the adapter cannot read becomes its reason."""
+    for section, adapt in ADAPTERS:
+        items = doc.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            yield f"{name}: '{section}' must be a list"
+            continue
+        for i, item in enumerate(items, 1):
+            if not isinstance(item, Mapping):
+                yield f"{name}: {section} entry {i}: not a mapping"
+                continue
+            try:
+                yield adapt(item)
+            except (KeyError, TypeError, AttributeError) as err:
+                yield f"{name}: {item.get('id', f'{section} entry {i}')}: missing or unreadable {err}"
 
 
 def _clean(value: Any) -> Any:
@@ -137,19 +158,24 @@ def _clean(value: Any) -> Any:
 
 def curate_file(path: Path) -> tuple[list[Record], list[str]]:
     """Facts from one compiled file, in the project format, and the reasons for what was left out."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = load_yaml(path, dates_as_text=True) or {}
+    if not isinstance(doc, Mapping):
+        raise DataError(path.name, "file", "top level must be a mapping of record lists",
+                        hint="see the shapes the adapters in facts_import.py read")
     kept: list[Record] = []
     dropped: list[str] = []
-    for adapter in ADAPTERS:
-        for rec in adapter(doc):
-            rec = {k: _clean(v) for k, v in rec.items() if v is not None}
-            try:
-                fact = Fact.model_validate(rec)
-            except ValidationError as err:
-                e = err.errors()[0]
-                dropped.append(f"{path.name}: {rec.get('id')}: {'.'.join(map(str, e['loc']))} {e['msg']}")
-                continue
-            kept.append(fact.model_dump(mode="json", exclude_none=True))
+    for rec in _adapted(doc, path.name):
+        if isinstance(rec, str):
+            dropped.append(rec)
+            continue
+        rec = {k: _clean(v) for k, v in rec.items() if v is not None}
+        try:
+            fact = Fact.model_validate(rec)
+        except ValidationError as err:
+            e = err.errors()[0]
+            dropped.append(f"{path.name}: {rec.get('id')}: {'.'.join(map(str, e['loc']))} {e['msg']}")
+            continue
+        kept.append(fact.model_dump(mode="json", exclude_none=True))
     return kept, dropped
 
 

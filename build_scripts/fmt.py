@@ -1,13 +1,15 @@
 """Numbers as a reader of each language expects them.
 
 English: "$589 billion", "−16.97%", "27 January 2025". Japanese: "5,890億ドル", "−16.97%",
-"2025年1月27日". Pure functions; the page layer decides which one a value uses.
+"2025年1月27日". Both languages always show the same significant figures. Pure functions; the
+page layer decides which one a value uses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_EVEN, Decimal
 
 MINUS = "\u2212"  # a real minus sign, not a hyphen
 EN_MONTHS = (
@@ -35,42 +37,73 @@ def pct(value: float, decimals: int = 1, lang: str = "en", signed: bool = False)
     return number(value, decimals, lang, signed) + "%"
 
 
-def _ja_large(v: float, decimals: int) -> str:
-    """Japanese large-number units: 兆 (1e12), 億 (1e8), 万 (1e4); "5億", not "5.0億"."""
-    for unit, size in (("兆", 1e12), ("億", 1e8), ("万", 1e4)):
+_EN_SCALES = (("trillion", 1e12), ("billion", 1e9), ("million", 1e6))
+
+
+def _en_scale(v: float, decimals: int | None, big_default: int, small_default: int) -> tuple[str, float, int]:
+    """(word, size, decimals) English uses for `v`: "$5.58 million" is ("million", 1e6, 2)."""
+    for word, size in _EN_SCALES:
         if abs(v) >= size:
-            text = number(v / size, decimals)
-            return (text[:-2] if text.endswith(".0") else text) + unit
-    return number(v, decimals)
+            d = decimals if decimals is not None else (0 if abs(v) / size >= 100 else big_default)
+            return word, size, d
+    return "", 1.0, decimals if decimals is not None else small_default
+
+
+def _as_printed(v: float, size: float, decimals: int) -> Decimal:
+    """The exact number the English text shows: `v` rounded to `decimals` in units of `size`."""
+    step = Decimal(1).scaleb(-decimals)
+    return (Decimal(repr(v)) / Decimal(repr(size))).quantize(step, rounding=ROUND_HALF_EVEN) * Decimal(repr(size))
+
+
+def ja_grouped(x: Decimal | float, decimals: int = 0) -> str:
+    """A number in Japanese 兆・億・万 groups, with no more and no less precision than given:
+    5,576,000 → 557万6000; 589,000,000,000 → 5,890億; 0.55 → 0.55. The leading group keeps its
+    thousands comma (5,890億), inner groups do not (278万8000), as the Japanese financial press writes."""
+    d = Decimal(repr(x)) if isinstance(x, float) else x
+    sign = MINUS if d < 0 else ""
+    d = abs(d)
+    if d < 10_000:
+        return sign + number(float(d), decimals)
+    n = int(d)
+    frac = d - n
+    groups = ((n // 10**12, "兆"), ((n // 10**8) % 10**4, "億"), ((n // 10**4) % 10**4, "万"))
+    parts = [f"{g:,}{unit}" if i == 0 or not any(p for p, _ in groups[:i]) else f"{g}{unit}"
+             for i, (g, unit) in enumerate(groups) if g]
+    rest = n % 10**4
+    if frac:
+        parts.append(f"{Decimal(rest) + frac:.{decimals}f}")
+    elif rest:
+        parts.append(str(rest))
+    return sign + "".join(parts)
 
 
 def usd(value: float, lang: str = "en", decimals: int | None = None) -> str:
-    """Dollar amounts, scaled to words: $5.58 million / 558万ドル; $589 billion / 5,890億ドル."""
+    """Dollar amounts, scaled to words: $5.58 million / 558万ドル; $589 billion / 5,890億ドル.
+
+    Japanese prints exactly the number English shows, in 万・億・兆 groups, so both languages carry
+    the same significant figures ($5.576 million / 557万6000ドル; $0.55 / 0.55ドル)."""
     v = _check(value)
+    word, size, d = _en_scale(v, decimals, 2, 2)
     if lang == "ja":
-        size = next((s for s in (1e12, 1e8, 1e4) if abs(v) >= s), 1)
-        d = decimals if decimals is not None else (0 if abs(v) / size >= 100 else 1)
-        return _ja_large(v, d) + "ドル"
-    for word, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
-        if abs(v) >= size:
-            d = decimals if decimals is not None else (0 if abs(v) / size >= 100 else 2)
-            return (MINUS if v < 0 else "") + f"${number(abs(v) / size, d)} {word}"
-    d = decimals if decimals is not None else 2
+        if size == 1:
+            return ja_grouped(v, d) + "ドル"
+        return ja_grouped(_as_printed(v, size, d)) + "ドル"
+    if word:
+        return (MINUS if v < 0 else "") + f"${number(abs(v) / size, d)} {word}"
     return (MINUS if v < 0 else "") + f"${number(abs(v), d)}"
 
 
 def count(value: float, lang: str = "en", decimals: int | None = None) -> str:
-    """Large counts (parameters, FLOPs): 671 billion / 6,710億."""
+    """Large counts (parameters, FLOPs): 671 billion / 6,710億; 2.788 million / 278万8000."""
     v = _check(value)
+    word, size, d = _en_scale(v, decimals, 1, 0)
     if lang == "ja":
-        size = next((s for s in (1e12, 1e8, 1e4) if abs(v) >= s), 1)
-        d = decimals if decimals is not None else (0 if abs(v) / size >= 100 else 1)
-        return _ja_large(v, d)
-    for word, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
-        if abs(v) >= size:
-            d = decimals if decimals is not None else (0 if abs(v) / size >= 100 else 1)
-            return f"{number(v / size, d)} {word}"
-    return number(v, decimals or 0)
+        if size == 1:
+            return ja_grouped(v, d)
+        return ja_grouped(_as_printed(v, size, d))
+    if word:
+        return f"{number(v / size, d)} {word}"
+    return number(v, d)
 
 
 def sci(value: float, lang: str = "en", decimals: int = 2) -> str:

@@ -56,14 +56,29 @@ def table_snippet(table: Table, lang: str) -> str:
     )
 
 
+_TABLE_MARK = re.compile(r"\[\[table:([a-z0-9-]+)\]\]")
+
+
+def block_snippet(text: str, tables: dict[str, str]) -> str:
+    """A block assembled in Python, with each `[[table:ID]]` replaced by that table's snippet."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in tables:
+            raise PageError(f"block names unknown table '{m.group(1)}'")
+        return tables[m.group(1)]
+
+    return _TABLE_MARK.sub(one, text)
+
+
 def build_context(values: Values, charts: list[Chart], tables: list[Table], lang: str,
-                  extra: dict[str, Any]) -> dict[str, Any]:
+                  extra: dict[str, Any], blocks: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    table_html = {t.id: table_snippet(t, lang) for t in tables}
     return {
         "lang": lang,
         "v": {name: val.html(lang) for name, val in sorted(values.items.items())},
         "raw": {name: val.text(lang) for name, val in sorted(values.items.items())},
         "charts": {c.id: chart_snippet(c, lang) for c in charts},
-        "tables": {t.id: table_snippet(t, lang) for t in tables},
+        "tables": table_html,
+        "blocks": {b: block_snippet(text[lang], table_html) for b, text in sorted((blocks or {}).items())},
         **extra,
     }
 
@@ -136,7 +151,8 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
             v=names, raw=ctx["raw"], lang=ctx["lang"],
             chart=lambda key: lookup("charts", key),
             table=lambda key: lookup("tables", key),
-            **{k: v for k, v in ctx.items() if k not in {"v", "raw", "charts", "tables", "lang"}},
+            block=lambda key: lookup("blocks", key),
+            **{k: v for k, v in ctx.items() if k not in {"v", "raw", "charts", "tables", "blocks", "lang"}},
         )
         return join_cjk_lines(out) if ctx["lang"] == "ja" else out
     except jinja2.UndefinedError as err:

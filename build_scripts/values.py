@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from . import fmt
+from .analysis.metric import Metric
+from .display import Kind, load_display
 from .facts import Fact
-
-Kind = Literal[
-    "usd", "pct", "pct_signed", "number", "int", "count", "sci", "multiple", "date", "text"
-]
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,9 @@ class Value:
     decimals: int | None = None
     inputs: tuple[str, ...] = ()
     formula: str = ""
+    unit: str = ""
+    # A value that reads differently per language (a ticker's name): the text for each.
+    labels: tuple[tuple[str, str], ...] = ()
 
     def text(self, lang: str) -> str:
         v, d = self.value, self.decimals
@@ -42,6 +43,12 @@ class Value:
                 return fmt.pct(v, 1 if d is None else d, lang, signed=True)
             case "number":
                 return fmt.number(v, 1 if d is None else d, lang)
+            case "number_signed":
+                return fmt.number(v, 1 if d is None else d, lang, signed=True)
+            case "ticker" | "label":
+                return dict(self.labels).get(lang, str(v))
+            case "year":
+                return str(int(v))
             case "int":
                 return fmt.number(v, 0, lang)
             case "count":
@@ -57,8 +64,10 @@ class Value:
         raise ValueError(f"unknown kind {self.kind}")
 
     def html(self, lang: str) -> str:
+        # Figures never break across lines; clauses of text (a verdict's summary) wrap like prose.
+        cls = "v v-text" if self.kind in ("label", "text") else "v"
         return (
-            f'<span class="v" data-ref="{html.escape(self.ref)}">'
+            f'<span class="{cls}" data-ref="{html.escape(self.ref)}">'
             f"{html.escape(self.text(lang))}</span>"
         )
 
@@ -69,6 +78,8 @@ class Values:
 
     facts: dict[str, Fact]
     items: dict[str, Value] = field(default_factory=dict)
+    # Names of each ticker per language, for figures whose value is a ticker.
+    ticker_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def _add(self, val: Value) -> Value:
         if val.name in self.items:
@@ -113,6 +124,17 @@ class Values:
             value = value.date()
         return self._add(Value(name, value, kind, f"metric:{name}", decimals, inputs, formula))
 
+    def labelled(self, name: str, value: Any, labels: dict[str, str], *, ref: str) -> Value:
+        """A value that reads differently per language (a verdict's label, a summary clause)."""
+        return self._add(Value(name, value, "label", ref, labels=tuple(sorted(labels.items()))))
+
+    def computed(self, m: Metric) -> Value:
+        """A figure from the analysis, printed as `data/display.yaml` says for its unit."""
+        kind, decimals = load_display().rule(m.name, m.unit)
+        labels = tuple(sorted(self.ticker_names.get(str(m.value), {}).items())) if kind == "ticker" else ()
+        return self._add(Value(m.name, m.value, kind, f"metric:{m.name}", decimals, m.inputs, m.formula,
+                               m.unit, labels))
+
     def manifest(self) -> list[dict[str, Any]]:
         """Every value with its source and formula, for the methodology page and the download."""
         rows = []
@@ -123,6 +145,7 @@ class Values:
                 "ref": v.ref,
                 "value": v.value.isoformat() if isinstance(v.value, dt.date) else v.value,
                 "kind": v.kind,
+                "unit": v.unit,
                 "inputs": ";".join(v.inputs),
                 "formula": v.formula,
             })

@@ -58,19 +58,36 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 
 
+class _DateTextLoader(_Loader):
+    """Like `_Loader`, but an impossible date stays text, for a schema that names the item it sits in."""
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(self, node)
+        except ValueError:
+            return str(node.value)
+
+
+_DateTextLoader.add_constructor("tag:yaml.org,2002:timestamp", _DateTextLoader.construct_yaml_timestamp)
+
+
 class _Refused(Exception):
     def __init__(self, line: int, rule: str, hint: str) -> None:
         super().__init__(rule)
         self.line, self.rule, self.hint = line, rule, hint
 
 
-def parse_yaml(text: str, file: str) -> Any:
-    """Parse YAML text; any problem becomes a `DataError` naming `file` and the line."""
+def parse_yaml(text: str, file: str, dates_as_text: bool = False) -> Any:
+    """Parse YAML text; any problem becomes a `DataError` naming `file` and the line.
+
+    With `dates_as_text`, an impossible date (2024-13-45) is returned as the text it was, so that
+    the schema reading the document can refuse it naming the item (a fact) rather than a line.
+    """
     if len(text.encode("utf-8", "replace")) > MAX_BYTES:
         raise DataError(file, "file", f"larger than {MAX_BYTES:,} bytes; data files are small",
                         hint="split the file or check that it is the right one")
     try:
-        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+        return yaml.load(text, Loader=_DateTextLoader if dates_as_text else _Loader)  # both are SafeLoaders
     except _Refused as err:
         raise DataError(file, f"line {err.line}", err.rule, hint=err.hint) from None
     except yaml.MarkedYAMLError as err:
@@ -82,18 +99,23 @@ def parse_yaml(text: str, file: str) -> Any:
         raise DataError(file, "file", f"not valid YAML ({err.__class__.__name__})") from None
 
 
-def load_yaml(path: Path, file: str | None = None) -> Any:
+def load_yaml(path: Path, file: str | None = None, dates_as_text: bool = False) -> Any:
     """Read and parse a YAML file; `file` is how messages name it (default: its name)."""
     name = file or path.name
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DataError(name, "file", f"larger than {MAX_BYTES:,} bytes; data files are small",
+                            hint="split the file or check that it is the right one")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(name, "file", "does not exist") from None
+    except IsADirectoryError:
+        raise DataError(name, "file", "is a folder, not a file") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise DataError(name, f"byte {err.start}", "not valid UTF-8 text") from None
-    return parse_yaml(text, name)
+    return parse_yaml(text, name, dates_as_text)
 
 
 def iso_date(value: Any) -> dt.date | None:

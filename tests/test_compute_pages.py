@@ -13,11 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from build_scripts import build, pages
+from build_scripts import build
 from build_scripts.facts import load_facts
-from build_scripts.paths import DOCS
-from build_scripts.sections import Products, compute_values, efficiency, headline
-from build_scripts.values import Values
 
 STEMS = ("headline", "efficiency")
 BEFORE_NATURE = dt.date(2025, 6, 1)  # after R1's launch, before its training cost was disclosed
@@ -70,18 +67,11 @@ def test_pages_have_a_method_block_and_downloads(built_site: Path, lang: str) ->
 
 
 def render_early(lang: str) -> dict[str, str]:
-    """Build just these sections at an early `as_of` and render both pages from their values."""
+    """Render both pages from a whole build at an early `as_of`."""
     inp = build.load_inputs(BEFORE_NATURE)
     assert inp.as_of <= BEFORE_NATURE
-    values = Values(inp.facts)
-    products = Products()
-    for section in (compute_values, headline, efficiency):
-        out = section.build(inp, values)
-        products.charts += out.charts
-        products.tables += out.tables
-    ctx = pages.build_context(values, products.charts, products.tables, lang, extra={})
-    return {stem: pages.render((DOCS / lang / f"{stem}.md").read_text(encoding="utf-8"), ctx, 1, stem)
-            for stem in STEMS}
+    out = build.render_markdown(inp, STEMS)
+    return {stem: out[(lang, stem)] for stem in STEMS}
 
 
 @pytest.mark.parametrize(("lang", "wording"), [("en", "not yet disclosed"), ("ja", "まだ開示されていません")])

@@ -12,10 +12,13 @@ import pytest
 import statsmodels.api as sm
 
 from build_scripts.analysis.event_study import (
+    BENCHMARK,
     EventSpec,
     car_t,
     market_model,
+    robust_fit,
     run_event_study,
+    window_stats,
 )
 from build_scripts.analysis.recovery import NO_DATA, NOT_YET, OK
 from build_scripts.market.tickers import Ticker
@@ -97,7 +100,7 @@ def test_known_abnormal_return_is_recovered() -> None:
     assert row["est_end"] == dates[e - 10]
     assert row["est_start"] == dates[e - 259]
     benchmark_row = res.stats.set_index("ticker").loc["SPY"]
-    assert benchmark_row["status"] == NO_DATA and benchmark_row["reason"] == "is the benchmark"
+    assert benchmark_row["status"] == BENCHMARK and benchmark_row["reason"] == "is the benchmark"
 
 
 def test_car_window_after_as_of_is_not_yet_testable() -> None:
@@ -164,7 +167,10 @@ def test_group_portfolio_is_mean_of_members() -> None:
     paths = res.car_paths
     grp = paths[(paths["level"] == "group")]
     assert grp["rel_day"].tolist() == list(range(-5, 21))
-    assert grp["car_pct"].iloc[-1] == pytest.approx(grp["ar_pct"].sum(), rel=1e-9)
+    # The path is zero on day -1 and cumulates from day 0, so its day-20 value is the table's CAR[0,+20].
+    assert grp.loc[grp["rel_day"] == -1, "car_pct"].iloc[0] == 0
+    assert grp["car_pct"].iloc[-1] == pytest.approx(grp.loc[grp["rel_day"] >= 0, "ar_pct"].sum(), rel=1e-9)
+    assert grp["car_pct"].iloc[-1] == pytest.approx(g["car_0_20_pct"], rel=1e-9)
 
 
 def test_real_snapshot_nvda_day0() -> None:
@@ -180,3 +186,43 @@ def test_real_snapshot_nvda_day0() -> None:
     assert day0.loc["VST", "rank"] == 1  # Vistra was the day's worst (-28.3 %)
     assert set(res.group_stats["group"]) == {"chips", "networking", "power",
                                              "hyperscalers_software", "japan", "index"}
+
+
+def test_interval_and_minimum_detectable_effect_by_hand() -> None:
+    """CAR over 4 days of AR with sigma 2%: SE = 2% × √4 = 4 pp; 95% interval ±1.95996 × 4;
+    MDE at 80% power = (1.95996 + 0.84162) × 4 = 11.2063 pp."""
+    ar = np.array([0.0, -0.05, 0.01, 0.02, 0.03, 0.0])
+    got = window_stats(ar, e=1, a=0, b=3, sigma=0.02, spec=EventSpec())
+    assert got["car_0_3_pct"] == pytest.approx(1.0)
+    assert got["se_car_0_3_pp"] == pytest.approx(4.0)
+    assert got["t_car_0_3"] == pytest.approx(0.25)
+    assert got["ci_lo_car_0_3_pct"] == pytest.approx(1.0 - 1.959964 * 4.0, abs=1e-5)
+    assert got["ci_hi_car_0_3_pct"] == pytest.approx(1.0 + 1.959964 * 4.0, abs=1e-5)
+    assert got["mde_car_0_3_pp"] == pytest.approx((1.959964 + 0.841621) * 4.0, abs=1e-5)
+    assert math.isnan(window_stats(ar, e=1, a=0, b=9, sigma=0.02, spec=EventSpec())["car_0_9_pct"])
+
+
+def test_one_off_news_in_the_estimation_window_is_dropped() -> None:
+    rng = np.random.default_rng(7)
+    m = rng.normal(0, 0.01, 250)
+    r = 1.5 * m + rng.normal(0, 0.01, 250)
+    r_news = r.copy()
+    r_news[-1] += 0.25  # a takeover-sized jump on the last day of the window
+    clean, dropped_clean = robust_fit(r, m, 5.0)
+    fit, dropped = robust_fit(r_news, m, 5.0)
+    assert dropped_clean == 0 and dropped == 1
+    assert fit.n == 249
+    assert fit.beta == pytest.approx(market_model(r[:-1], m[:-1]).beta)
+    assert abs(market_model(r_news, m).sigma - clean.sigma) > abs(fit.sigma - clean.sigma)
+
+
+def test_series_that_follow_the_benchmark_index_are_labelled_benchmark() -> None:
+    closes, _ = synthetic()
+    closes["^GSPC"] = closes["SPY"] * 10
+    tickers = {"AAA": tk("AAA"), "SPY": tk("SPY", "index"), "^GSPC": tk("^GSPC", "index")}
+    stats = run_event_study(closes, tickers, "2025-06-30", EventSpec(benchmarks=("SPY",))).stats
+    by = stats.set_index("ticker")
+    assert by.loc["SPY", "status"] == BENCHMARK
+    assert by.loc["^GSPC", "status"] == BENCHMARK
+    assert by.loc["^GSPC", "reason"] == "follows the same index as SPY"
+    assert by.loc["AAA", "status"] == OK

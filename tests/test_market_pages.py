@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from build_scripts import build, pages
+from build_scripts import build
 from build_scripts.paths import DOCS
 
 MARKET_PAGES = ("overreaction", "investor")
@@ -21,16 +21,7 @@ NOT_YET = {"en": "not yet testable", "ja": "まだ検証できません"}
 @cache
 def rendered(as_of: dt.date | None) -> dict[tuple[str, str], str]:
     """Each market page in each language, rendered from one in-memory build as of `as_of`."""
-    inp = build.load_inputs(as_of)
-    values, products = build.analyse(inp)
-    out = {}
-    for lang in ("en", "ja"):
-        ctx = pages.build_context(values, products.charts, products.tables, lang,
-                                  extra={"as_of": inp.as_of.isoformat()})
-        for page in (*MARKET_PAGES, "methodology"):
-            md = (DOCS / lang / f"{page}.md").read_text(encoding="utf-8")
-            out[(lang, page)] = pages.render(md, ctx, 0, f"{lang}/{page}.md")
-    return out
+    return build.render_markdown(build.load_inputs(as_of), (*MARKET_PAGES, "methodology"))
 
 
 def refs(text: str) -> set[str]:
@@ -47,7 +38,7 @@ def test_early_edition_says_the_twelve_month_claim_is_not_yet_testable(lang: str
     assert "dip_main_rank" not in refs(investor)
     # Results that need later data are absent, and the page says so instead.
     over = out[(lang, "overreaction")]
-    assert not {"capex_2025_beat", "dc_growth_since_pct", "nvda_recovery_days"} & refs(over)
+    assert not {"capex_beat", "dc_growth_since_pct", "nvda_recovery_days"} & refs(over)
     assert NOT_YET[lang] in over
 
 
@@ -61,7 +52,8 @@ def test_latest_edition_shows_the_twelve_month_numbers(lang: str) -> None:
     assert NOT_YET[lang] not in answer
     assert "dip_main_rank" in refs(investor)
     over = out[(lang, "overreaction")]
-    for name in ("nvda_ar0_pct", "nvda_t0", "nvda_car_0_20_pct", "nvda_recovery_days", "capex_2025_beat"):
+    for name in ("nvda_ar0_pct", "nvda_ci_lo_car_0_0_pct", "nvda_car_0_20_pct", "nvda_car_1_20_pct",
+                 "nvda_mde_car_1_20_pp", "nvda_recovery_days", "capex_beat"):
         assert name in refs(over), name
 
 
@@ -72,7 +64,12 @@ def test_latest_edition_key_results() -> None:
     v = {k: x.value for k, x in values.items.items()}
     assert v["nvda_beta"] == pytest.approx(2.66, abs=0.01)
     assert v["nvda_ar0_pct"] == pytest.approx(-13.39, abs=0.01)
-    assert abs(v["nvda_t_car_0_20"]) < values.items["es_t_crit"].value
+    # The month after: the interval includes zero, and it is wide (about ±23 pp), so the page must
+    # not read it as "no effect".
+    assert v["nvda_ci_lo_car_0_20_pct"] < 0 < v["nvda_ci_hi_car_0_20_pct"]
+    assert v["nvda_car_0_20_pct"] == pytest.approx(-7.15, abs=0.01)
+    assert v["nvda_se_car_0_20_pp"] == pytest.approx(11.8, abs=0.05)
+    assert v["nvda_car_1_20_pct"] == pytest.approx(6.2, abs=0.05)
     assert v["nvda_12m_return_pct"] == pytest.approx(59.2, abs=0.1)
     assert v["dip_main_rank"] > 3 and v["dip_event_top3_count"] == 0
     assert 24e9 < v["nvda_implied_shares_low"] < v["nvda_implied_shares_high"] < 25e9

@@ -7,7 +7,6 @@ import pytest
 
 from build_scripts import build
 from build_scripts.analysis.recovery import recovery_row
-from build_scripts.sections.market_results import market
 
 PRE, EVENT = pd.Timestamp("2025-01-24"), pd.Timestamp("2025-01-27")
 
@@ -20,7 +19,7 @@ def test_nvda_event_day_from_quoted_closes() -> None:
 
 
 def test_nvda_event_day_from_the_snapshot_matches_the_quoted_move() -> None:
-    results = market(build.load_inputs())
+    results = build.study(build.load_inputs()).results.market
     day0 = results.event_study.day0.set_index("ticker")
     assert round(day0.loc["NVDA", "ret_pct"], 2) == -16.97
     rec = results.recovery.set_index("ticker")

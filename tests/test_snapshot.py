@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,14 +13,15 @@ import pytest
 from build_scripts.errors import DataError
 from build_scripts.market import snapshot
 from build_scripts.market.snapshot import import_compiled, load_prices
+from build_scripts.paths import DATA, MARKET_DIR
 
 HEADER = "date,ticker,open,high,low,close,adj_close,volume,source_id\n"
 ROWS = [
-    "2025-01-23,NVDA,143.10,147.00,143.00,147.0,,200000000,t",
-    "2025-01-24,NVDA,148.00,148.90,141.80,142.62,,230000000,t",
-    "2025-01-27,NVDA,124.80,128.40,116.70,118.42,,818000000,t",
-    "2025-01-24,SPY,609.80,610.90,606.00,607.97,,34000000,t",
-    "2025-01-27,SPY,594.80,599.70,594.00,599.37,,70000000,t",
+    "2025-01-23,NVDA,143.10,147.00,143.00,147.0,,200000000,fa",
+    "2025-01-24,NVDA,148.00,148.90,141.80,142.62,,230000000,fa",
+    "2025-01-27,NVDA,124.80,128.40,116.70,118.42,,818000000,fa",
+    "2025-01-24,SPY,609.80,610.90,606.00,607.97,,34000000,fa",
+    "2025-01-27,SPY,594.80,599.70,594.00,599.37,,70000000,fa",
 ]
 
 
@@ -30,8 +32,12 @@ def compiled(tmp_path: Path, rows: list[str], header: str = HEADER) -> Path:
 
 
 def layout(tmp_path: Path) -> tuple[Path, Path]:
-    root = tmp_path / "repo"
-    return root / "data" / "market" / "prices", root / "data" / "market" / "manifest.json"
+    """An empty data folder with the project's tickers and compiled sources (what an import reads)."""
+    data = tmp_path / "repo" / "data"
+    (data / "market").mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "tickers.yaml", data / "tickers.yaml")
+    shutil.copy(MARKET_DIR / "compiled_sources.yaml", data / "market" / "compiled_sources.yaml")
+    return data / "market" / "prices", data / "market" / "manifest.json"
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -59,22 +65,22 @@ def test_round_trip(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rows", "header", "message"),
     [
-        (ROWS[:1] + ["2025-01-24,NVDA,148.00,140.00,141.80,142.62,,230000000,t"], HEADER,
+        (ROWS[:1] + ["2025-01-24,NVDA,148.00,140.00,141.80,142.62,,230000000,fa"], HEADER,
          "prices_daily.csv: line 3 (2025-01-24 NVDA): high >= max(open, close)"),
-        (ROWS[:1] + ["2025-01-24,NVDA,148.00,149.00,148.50,142.62,,230000000,t"], HEADER,
+        (ROWS[:1] + ["2025-01-24,NVDA,148.00,149.00,148.50,142.62,,230000000,fa"], HEADER,
          "prices_daily.csv: line 3 (2025-01-24 NVDA): low <= min(open, close)"),
-        (ROWS[:2] + ["2025-01-24,XXXX,1,1,1,1,,1,t"], HEADER,
-         "prices_daily.csv: line 4 (2025-01-24 XXXX): column 'ticker': ticker must be in data/tickers.yaml"),
+        (ROWS[:2] + ["2025-01-24,XXXX,1,1,1,1,,1,fa"], HEADER,
+         "prices_daily.csv: line 4 (2025-01-24 XXXX): column 'ticker': ticker must be listed in tickers.yaml"),
         (ROWS[:2] + [ROWS[1]], HEADER,
          "prices_daily.csv: line 4 (2025-01-24 NVDA): (date, ticker) must be unique"),
-        (ROWS[:1] + ["2025-01-24,NVDA,,,,-142.62,,,t"], HEADER,
+        (ROWS[:1] + ["2025-01-24,NVDA,,,,-142.62,,,fa"], HEADER,
          "prices_daily.csv: line 3 (2025-01-24 NVDA): column 'close': prices must be positive"),
-        (ROWS[:1] + ["2025-01-24,NVDA,148.00,148.90,141.80,abc,,230000000,t"], HEADER,
+        (ROWS[:1] + ["2025-01-24,NVDA,148.00,148.90,141.80,abc,,230000000,fa"], HEADER,
          "prices_daily.csv: line 3: column 'close' must be a number, got 'abc'"),
-        (["2025-01-24,NVDA,148.00,148.90,141.80,,230000000,t"],
+        (["2025-01-24,NVDA,148.00,148.90,141.80,,230000000,fa"],
          "date,ticker,open,high,low,adj_close,volume,source_id\n",
          "prices_daily.csv: header: missing column 'close'"),
-        (["24/01/2025,NVDA,148.00,148.90,141.80,142.62,,230000000,t"], HEADER,
+        (["24/01/2025,NVDA,148.00,148.90,141.80,142.62,,230000000,fa"], HEADER,
          "prices_daily.csv: line 2 (24/01/2025 NVDA): column 'date': date must be YYYY-MM-DD"),
     ],
     ids=["high", "low", "unknown-ticker", "duplicate", "negative", "not-a-number",
@@ -97,8 +103,12 @@ def test_a_hand_edited_series_is_caught_by_its_hash(tmp_path: Path) -> None:
     import_compiled(compiled(tmp_path, ROWS), dt.date(2026, 11, 1), prices_dir, manifest)
     f = prices_dir / "nvda.csv"
     f.write_text(f.read_text().replace("118.4200", "128.4200"))
-    with pytest.raises(DataError, match=r"nvda\.csv: file: sha256 differs from"):
+    with pytest.raises(DataError) as err:
         load_prices(manifest)
+    assert str(err.value) == (
+        "data/market/prices/nvda.csv: file: sha256 differs from the manifest (edited by hand?) (restore it with "
+        "`git checkout -- data/market/prices/nvda.csv`, or refresh or re-import instead of editing)"
+    )
 
 
 def test_committed_snapshot_matches_its_manifest() -> None:

@@ -21,7 +21,8 @@ def _bomb(levels: int = 9) -> str:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: &x [1, 2]\nb: *x\n", "x.yaml: line 1: anchors (&x) are not allowed in data files (write the value out in full)"),
+        ("a: &x [1, 2]\nb: *x\n",
+         "x.yaml: line 1: anchors (&x) are not allowed in data files (write the value out in full)"),
         ("a: 1\nb: 2\na: 3\n", "x.yaml: line 3: duplicate key 'a' (keep one of the two entries)"),
         ("facts:\n  - date: 2024-13-45\n",
          "x.yaml: line 2: '2024-13-45' is not a real date (month must be in 1..12) (write a real date as YYYY-MM-DD)"),

@@ -13,9 +13,17 @@ Conventions (stated on the methodology page):
   it. Day 0 is the first Tokyo session on/after the event date (27 Jan 2025 was a Tokyo session).
 * Any return spanning more than `max_gap_days` calendar days (a hole in the data) is dropped.
 * Estimation window: `estimation_days` sessions ending `gap_days` sessions before day 0, i.e. days
-  -(gap+L-1) .. -gap. At least `min_obs` returns are required.
-* t = AR0 / sigma and t = CAR / (sigma * sqrt(L)), sigma = residual std. error (n - 2 dof).
-* CAR paths cumulate abnormal returns from the first path day (-5), so pre-event drift shows.
+  -(gap+L-1) .. -gap. Returns whose first-fit residual lies beyond `outlier_cut_sigma` standard
+  errors (one-off news such as a takeover) are dropped and the model refitted once. At least
+  `min_obs` returns are required; the count used and the count dropped are reported.
+* t = AR0 / sigma and t = CAR / (sigma * sqrt(L)), sigma = residual std. error (n - 2 dof). Each
+  window also gets its standard error, a normal-approximation confidence interval and the minimum
+  detectable effect (z(1 - alpha/2) + z(power)) * SE: "not significant" is never read as "zero".
+* Reversal windows start the day after the event; the share reversed is CAR[+1,+k] / -AR0.
+* The benchmark, and any series that follows the same index (^GSPC for SPY), is labelled
+  "benchmark" and not tested against itself.
+* CAR paths are zero on day -1 and cumulate from day 0, so day +20 on the chart equals CAR[0,+20]
+  in the tables; the days before the event show the drift into it.
 * Groups are equal-weighted portfolios of their valid members (the benchmark excluded), run through
   the same model, so group t-stats account for members moving together.
 """
@@ -24,28 +32,55 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
+from ..event import load_event
 from ..market.tickers import Ticker
 from .recovery import NO_DATA, NOT_YET, OK, DateLike, closes_of, to_ts
 
-EVENT_DATE = pd.Timestamp("2025-01-27")
+_EVENT = load_event()
+_STUDY = _EVENT.study
+EVENT_DATE = pd.Timestamp(_EVENT.day)
+BENCHMARK = "benchmark"
 
 
 @dataclass(frozen=True)
 class EventSpec:
-    """The design choices of the study, in one place so the methodology page can print them."""
+    """The design choices of the study. Defaults come from data/event.yaml; tests may vary them."""
 
     event_date: pd.Timestamp = EVENT_DATE
-    estimation_days: int = 250
-    gap_days: int = 10
-    min_obs: int = 120
-    car_windows: tuple[tuple[int, int], ...] = ((0, 0), (0, 1), (0, 4), (0, 20))
-    path_days: tuple[int, int] = (-5, 20)
-    max_gap_days: int = 7
-    benchmarks: tuple[str, ...] = ("SPY", "QQQ")
+    estimation_days: int = _STUDY.estimation_days
+    gap_days: int = _STUDY.gap_days
+    min_obs: int = _STUDY.min_obs
+    car_windows: tuple[tuple[int, int], ...] = _STUDY.car_windows
+    reversal_windows: tuple[tuple[int, int], ...] = _STUDY.reversal_windows
+    path_days: tuple[int, int] = _STUDY.path_days
+    max_gap_days: int = _STUDY.max_gap_days
+    benchmarks: tuple[str, ...] = _STUDY.benchmark_symbols
+    outlier_cut_sigma: float = _STUDY.outlier_cut_sigma
+    confidence: float = _STUDY.confidence
+    power: float = _STUDY.power
+
+    @property
+    def windows(self) -> tuple[tuple[int, int], ...]:
+        """Every window a CAR is reported for: the CAR windows, then the reversal windows."""
+        return tuple(dict.fromkeys((*self.car_windows, *self.reversal_windows)))
+
+    @property
+    def z(self) -> float:
+        """Two-sided critical value of the normal distribution at the confidence level."""
+        return NormalDist().inv_cdf(1 - (1 - self.confidence) / 2)
+
+    @property
+    def mde_factor(self) -> float:
+        """Minimum detectable effect in standard errors: z(1 − α/2) + z(power)."""
+        return self.z + NormalDist().inv_cdf(self.power)
+
+    def same_index(self, ticker: str, benchmark: str) -> bool:
+        return _STUDY.is_benchmark_for(ticker, benchmark)
 
 
 @dataclass(frozen=True)
@@ -133,6 +168,33 @@ def _event_pos(index: pd.DatetimeIndex, spec: EventSpec) -> int | str:
     return i
 
 
+def robust_fit(r: np.ndarray, m: np.ndarray, cut_sigma: float) -> tuple[Fit, int]:
+    """Market model with one pass of outlier removal: returns whose first-fit residual lies beyond
+    `cut_sigma` standard errors are dropped, then the model is fitted again. Returns (fit, dropped)."""
+    first = market_model(r, m)
+    if not np.isfinite(first.sigma) or first.sigma == 0:
+        return first, 0
+    resid = r - (first.alpha + first.beta * m)
+    far = np.isfinite(resid) & (np.abs(resid) > cut_sigma * first.sigma)
+    if not far.any():
+        return first, 0
+    keep_r = np.where(far, np.nan, r)
+    return market_model(keep_r, m), int(far.sum())
+
+
+def window_stats(ar: np.ndarray, e: int, a: int, b: int, sigma: float, spec: EventSpec) -> dict:
+    """CAR over [a, b] around position `e`: value, t, standard error, interval and the minimum
+    detectable effect, all in percent (pp for the error terms). Missing if the window is not over."""
+    key = f"car_{a}_{b}"
+    names = (f"{key}_pct", f"t_{key}", f"se_{key}_pp", f"ci_lo_{key}_pct", f"ci_hi_{key}_pct", f"mde_{key}_pp")
+    if e + b >= len(ar) or e + a < 0:
+        return dict.fromkeys(names, np.nan)
+    car, t = car_t(ar[e + a : e + b + 1], sigma)
+    se = sigma * np.sqrt(b - a + 1)
+    return dict(zip(names, (car * 100, t, se * 100, (car - spec.z * se) * 100, (car + spec.z * se) * 100,
+                            spec.mde_factor * se * 100), strict=True))
+
+
 def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.DataFrame]:
     """Fit, day-0 AR and CARs for one return series; returns (stats row, AR path)."""
     e = _event_pos(r.index, spec)
@@ -145,9 +207,10 @@ def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.Dat
             "reason": "no estimation window before the event",
         }, pd.DataFrame()
     rv, mv = r.to_numpy(dtype=float), m.to_numpy(dtype=float)
-    fit = market_model(rv[max(lo, 0) : hi + 1], mv[max(lo, 0) : hi + 1])
+    fit, dropped = robust_fit(rv[max(lo, 0) : hi + 1], mv[max(lo, 0) : hi + 1], spec.outlier_cut_sigma)
     row: dict = {
         "n_obs": fit.n,
+        "n_dropped": dropped,
         "est_start": r.index[max(lo, 0)],
         "est_end": r.index[hi],
         "alpha_pct": fit.alpha * 100,
@@ -165,17 +228,18 @@ def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.Dat
     ar = rv - (fit.alpha + fit.beta * mv)
     row.update(ret_day0_pct=rv[e] * 100, ar_day0_pct=ar[e] * 100, t_day0=ar[e] / fit.sigma)
     notes = []
-    for a, b in spec.car_windows:
-        key = f"car_{a}_{b}"
+    for a, b in spec.windows:
+        stats = window_stats(ar, e, a, b, fit.sigma, spec)
+        row.update(stats)
+        car = stats[f"car_{a}_{b}_pct"]
         if e + b >= len(ar):
-            row[f"{key}_pct"], row[f"t_{key}"] = np.nan, np.nan
             notes.append(f"[{a},+{b}] {NOT_YET}")
-            continue
-        win = ar[e + a : e + b + 1]
-        car, t = car_t(win, fit.sigma)
-        row[f"{key}_pct"], row[f"t_{key}"] = car * 100, t
-        if not np.isfinite(car):
+        elif not np.isfinite(car):
             notes.append(f"[{a},+{b}] missing returns")
+    for a, b in spec.reversal_windows:
+        car, ar0 = row[f"car_{a}_{b}_pct"], row["ar_day0_pct"]
+        share = car / -ar0 * 100 if np.isfinite(car) and ar0 < 0 else np.nan
+        row[f"reversal_{a}_{b}_pct"] = share
     status = OK if np.isfinite(row["ar_day0_pct"]) else NO_DATA
     row.update(
         status=status,
@@ -191,9 +255,11 @@ def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.Dat
     path_ar[inside] = ar[pos[inside]]
     dates = np.full(len(k), np.datetime64("NaT"), dtype="datetime64[ns]")
     dates[inside] = r.index[pos[inside]].to_numpy(dtype="datetime64[ns]")
-    path = pd.DataFrame(
-        {"rel_day": k, "date": dates, "ar_pct": path_ar * 100, "car_pct": np.cumsum(path_ar) * 100}
-    )
+    # Cumulated from day 0, so the path's value on day +b equals CAR[0, +b] in the tables; days
+    # before the event are counted back from day -1, where the path is zero.
+    cum = np.cumsum(path_ar)
+    car = cum - cum[k == -1][0] if (k == -1).any() else cum
+    path = pd.DataFrame({"rel_day": k, "date": dates, "ar_pct": path_ar * 100, "car_pct": car * 100})
     return row, path
 
 
@@ -206,6 +272,7 @@ STAT_COLS = [
     "calendar",
     "event_day",
     "n_obs",
+    "n_dropped",
     "est_start",
     "est_end",
     "alpha_pct",
@@ -219,8 +286,11 @@ STAT_COLS = [
 
 
 def _stat_columns(spec: EventSpec) -> list[str]:
-    cars = [c for a, b in spec.car_windows for c in (f"car_{a}_{b}_pct", f"t_car_{a}_{b}")]
-    return [*STAT_COLS, *cars, "reason"]
+    cars = [c for a, b in spec.windows for c in (f"car_{a}_{b}_pct", f"t_car_{a}_{b}", f"se_car_{a}_{b}_pp",
+                                                  f"ci_lo_car_{a}_{b}_pct", f"ci_hi_car_{a}_{b}_pct",
+                                                  f"mde_car_{a}_{b}_pp")]
+    reversals = [f"reversal_{a}_{b}_pct" for a, b in spec.reversal_windows]
+    return [*STAT_COLS, *cars, *reversals, "reason"]
 
 
 def run_event_study(
@@ -253,13 +323,13 @@ def run_event_study(
                     }
                 )
                 continue
-            if sym == bsym:
+            if spec.same_index(sym, bsym):
                 stats.append(
                     {
                         **base,
-                        "status": NO_DATA,
-                        "reason": "is the benchmark",
-                        **_raw_day0(bench, spec),
+                        "status": BENCHMARK,
+                        "reason": "is the benchmark" if sym == bsym else f"follows the same index as {bsym}",
+                        **_raw_day0(closes_of(closes, sym, as_of), spec),
                     }
                 )
                 continue

@@ -207,17 +207,17 @@ def _gap(led: Ledger) -> None:
 def _maverick(led: Ledger) -> None:
     hours = led.add(
         "llama4_maverick_vs_v3_gpu_hours_x",
-        led.num("llama4_maverick_gpu_hours") / led.num("v3_gpu_hours_total"),
+        led.num("llama4_maverick_gpu_hours") / led.num("v3_gpu_hours_pretraining"),
         "x",
-        "Llama 4 Maverick pre-training GPU-hours / V3 total GPU-hours",
+        "Llama 4 Maverick pre-training GPU-hours / V3 pre-training GPU-hours (same basis: pre-training only)",
         "llama4_maverick_gpu_hours",
-        "v3_gpu_hours_total",
+        "v3_gpu_hours_pretraining",
     )
     led.add(
         "llama4_maverick_fewer_gpu_hours_pct",
         100 * (1 - hours.value),
         "percent",
-        "(1 - Maverick / V3 GPU-hours) x 100",
+        "(1 - Maverick / V3 pre-training GPU-hours) x 100",
         hours.name,
     )
     led.add(

@@ -74,6 +74,15 @@ def hardware_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
             "semianalysis_hopper_fleet",
             "semianalysis_a100_2021",
         )
+        if led.has("semianalysis_h100_estimate"):
+            led.add(
+                "semianalysis_h100_share_pct",
+                100 * led.num("semianalysis_h100_estimate") / led.num("semianalysis_hopper_fleet"),
+                "percent",
+                "estimated H100s / estimated Hopper-class fleet x 100",
+                "semianalysis_h100_estimate",
+                "semianalysis_hopper_fleet",
+            )
         led.add(
             "hopper_fleet_vs_v3_cluster_x",
             led.num("semianalysis_hopper_fleet") / led.num(cluster),

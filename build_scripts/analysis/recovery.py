@@ -13,13 +13,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..event import load_event
 from ..market.tickers import Ticker
 
 NOT_YET = "not yet testable"
 OK = "ok"
 NO_DATA = "no data"
-PRE_SHOCK = pd.Timestamp("2025-01-24")
-EVENT = pd.Timestamp("2025-01-27")
+NEVER = "never"
+# Not back above the reference, and the series stops well before the edition's date: the data
+# cannot say whether it recovered later, so this is not the same as "not back yet".
+DATA_ENDED = "data ended"
+PRE_SHOCK = pd.Timestamp(load_event().pre_day)
+EVENT = pd.Timestamp(load_event().day)
 
 DateLike = str | dt.date | pd.Timestamp
 
@@ -27,11 +32,6 @@ DateLike = str | dt.date | pd.Timestamp
 def to_ts(day: DateLike) -> pd.Timestamp:
     """Normalise a date-like to a midnight Timestamp (the snapshot has no times of day)."""
     return pd.Timestamp(day).normalize()
-
-
-def upto(frame: pd.DataFrame, as_of: DateLike) -> pd.DataFrame:
-    """Rows dated on or before `as_of`: the only way analysis code may look at a price table."""
-    return frame.loc[frame.index <= to_ts(as_of)]
 
 
 def closes_of(closes: pd.DataFrame, ticker: str, as_of: DateLike) -> pd.Series:
@@ -137,15 +137,17 @@ def recovery_row(s: pd.Series, ref_date: pd.Timestamp, as_of: pd.Timestamp) -> d
         "trough_date": trough if upto_rec.min() < ref else pd.NaT,
     }
     if len(above) == 0:
+        ended = (as_of - after.index[-1]).days > 7
         return {
             **row,
-            "status": "never",
+            "status": DATA_ENDED if ended else NEVER,
             "recovered": False,
             "recovery_date": pd.NaT,
             "trading_days": np.nan,
             "calendar_days": np.nan,
+            "data_end": after.index[-1],
             "reason": f"still below the {ref_date.date()} close as of {after.index[-1].date()}"
-            + (" (the series ends there)" if (as_of - after.index[-1]).days > 7 else ""),
+            + (" (the series ends there)" if ended else ""),
         }
     d = after.index[above[0]]
     return {
@@ -167,7 +169,8 @@ def recovery_table(
 ) -> pd.DataFrame:
     """Trading days until each ticker closed back above its last pre-shock close (24 Jan 2025).
 
-    Each ticker is counted on its own exchange's sessions. "never" comes with the as-of date.
+    Each ticker is counted on its own exchange's sessions. "never" comes with the as-of date;
+    "data ended" marks a series that stops before the edition's date while still below.
     """
     as_of, ref = to_ts(as_of), to_ts(ref_date)
     rows = []
@@ -194,6 +197,7 @@ def recovery_table(
         "recovery_date",
         "trading_days",
         "calendar_days",
+        "data_end",
         "as_of",
         "reason",
     ]

@@ -1,17 +1,24 @@
-"""What every provider shares: one HTTP client with timeouts, retries and honest errors.
+"""What every provider shares: one HTTP client with timeouts, retries, a time budget and honest errors.
 
 Providers differ in URLs and payloads, not in how a request may fail. Keeping the failure
 handling here means each provider module only parses, and every error names the provider, the
 series and the HTTP status or the parse problem in the same words.
+
+Work is bounded. A provider that cannot be reached (connection refused, no DNS answer, network
+unreachable, connect timeout) is not asked again in the same run, so a refresh with every provider
+down fails in seconds instead of retrying each series. 429 and 5xx answers are retried with
+backoff, as a busy server deserves, and one `Budget` caps the time the whole refresh may spend.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import json
+import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -38,6 +45,38 @@ class RetryPolicy:
     attempts: int = 4
     backoff_seconds: float = 1.0
     max_wait_seconds: float = 60.0
+    connect_timeout_seconds: float = 5.0
+
+
+class Budget:
+    """The time one refresh may spend on the network, shared by every client of the run."""
+
+    def __init__(self, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._end = math.inf if seconds is None else clock() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self._end - self._clock())
+
+    def spent(self) -> bool:
+        return self.remaining() <= 0
+
+    def describe(self) -> str:
+        return f"the time budget of {self.seconds:g} s" if self.seconds is not None else "no time budget"
+
+
+@contextlib.contextmanager
+def parse_guard(provider: str, series: str) -> Iterator[None]:
+    """A payload of an unexpected shape is a parse failure of that series, never a traceback."""
+    try:
+        yield
+    except FetchError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError) as err:
+        detail = str(err)[:120]
+        raise FetchError(provider, series, f"parse failure: unexpected payload ({err.__class__.__name__}: "
+                         f"{detail})") from None
 
 
 @dataclass(frozen=True)
@@ -108,10 +147,11 @@ def _snippet(response: httpx.Response) -> str:
 
 
 class HttpClient:
-    """GET with an identifying User-Agent, explicit timeouts and exponential backoff.
+    """GET with an identifying User-Agent, explicit timeouts, exponential backoff and a budget.
 
-    Retries 429 and 5xx (honouring Retry-After up to `max_wait_seconds`) and network errors;
-    any other 4xx fails at once, since asking again would not change the answer.
+    Retries 429 and 5xx (honouring Retry-After up to `max_wait_seconds`), read timeouts and
+    dropped connections; any other 4xx fails at once, since asking again would not change the
+    answer. A failure to connect marks the provider unreachable for the rest of the run.
     """
 
     def __init__(
@@ -121,11 +161,14 @@ class HttpClient:
         policy: RetryPolicy,
         sleep: Sleep = time.sleep,
         limiter: RateLimiter | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.provider, self.policy = provider, policy
         self._sleep, self._limiter = sleep, limiter
+        self.budget = budget or Budget(None)
+        self.unreachable: str | None = None
         self._client = httpx.Client(
-            timeout=httpx.Timeout(policy.timeout_seconds),
+            timeout=httpx.Timeout(policy.timeout_seconds, connect=policy.connect_timeout_seconds),
             headers={"User-Agent": user_agent, "Accept": "application/json"},
             follow_redirects=True,
         )
@@ -133,9 +176,16 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def _wait(self, attempt: int, asked: float | None) -> None:
-        backoff = self.policy.backoff_seconds * 2**attempt
-        self._sleep(min(asked if asked is not None else backoff, self.policy.max_wait_seconds))
+    def _timeout(self) -> httpx.Timeout:
+        left = self.budget.remaining()
+        return httpx.Timeout(min(self.policy.timeout_seconds, left),
+                             connect=min(self.policy.connect_timeout_seconds, left))
+
+    def _out_of_time(self, series: str, last: str, status: int | None, waiting: bool = False) -> FetchError:
+        before = f" after {last}" if last else ""
+        budget = self.budget.describe()
+        why = f"the next retry would pass {budget}" if waiting else f"{budget} is used up"
+        return FetchError(self.provider, series, f"stopped{before}: {why} (raise it with --time-budget)", status)
 
     def get(
         self,
@@ -144,18 +194,28 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        last = "no attempt made"
+        if self.unreachable:
+            raise FetchError(self.provider, series, f"not asked: {self.provider} was unreachable earlier in this "
+                             f"run ({self.unreachable})")
+        last = ""
         status: int | None = None
         for attempt in range(self.policy.attempts):
+            if self.budget.spent():
+                raise self._out_of_time(series, last, status)
             if self._limiter:
                 self._limiter.wait()
             try:
-                response = self._client.get(url, params=params, headers=headers)
+                response = self._client.get(url, params=params, headers=headers, timeout=self._timeout())
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as err:
+                kind = "connect timed out" if isinstance(err, httpx.ConnectTimeout) else "cannot connect"
+                self.unreachable = f"{kind}: {err.__class__.__name__}: {str(err)[:100]}"
+                raise FetchError(self.provider, series, f"unreachable ({self.unreachable}); not retried",
+                                 None) from None
             except httpx.TimeoutException:
                 last, status = f"timed out after {self.policy.timeout_seconds:g} s", None
                 asked = None
             except httpx.TransportError as err:
-                last, status = f"network error ({err.__class__.__name__}: {err})", None
+                last, status = f"network error ({err.__class__.__name__}: {str(err)[:100]})", None
                 asked = None
             else:
                 if response.status_code < 300:
@@ -166,8 +226,15 @@ class HttpClient:
                     raise FetchError(self.provider, series, last, status)
                 asked = retry_after_seconds(response.headers.get("retry-after"))
             if attempt + 1 < self.policy.attempts:
-                self._wait(attempt, asked)
+                wait = self._wait_seconds(attempt, asked)
+                if wait >= self.budget.remaining():
+                    raise self._out_of_time(series, last, status, waiting=True)
+                self._sleep(wait)
         raise FetchError(self.provider, series, f"{last} (gave up after {self.policy.attempts} attempts)", status)
+
+    def _wait_seconds(self, attempt: int, asked: float | None) -> float:
+        backoff = self.policy.backoff_seconds * 2**attempt
+        return min(asked if asked is not None else backoff, self.policy.max_wait_seconds)
 
     def get_json(
         self,

@@ -8,13 +8,16 @@ open the document; its date is the filing date, because that is when the number 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
+from ..errors import DataError
 from ..facts import parse_facts
-from .base import FetchError, HttpClient
+from .base import FetchError, HttpClient, parse_guard
 from .config import EdgarSettings
 
 NAME = "edgar"
@@ -24,6 +27,12 @@ SHARES_CONCEPT = "EntityCommonStockSharesOutstanding"
 QUARTER_DAYS = range(80, 101)
 YEAR_DAYS = range(350, 380)
 REPORT_LAG_DAYS = 75
+# What a filing's fields may be. Anything else (markup, a script, a stray control character) is
+# refused before it can reach a fact, a page or the facts file.
+FORMS = frozenset({"10-K", "10-K/A", "10-KT", "10-Q", "10-Q/A", "10-QT", "8-K", "8-K/A",
+                   "20-F", "20-F/A", "40-F", "6-K", "S-1", "S-1/A", "S-4", "S-4/A"})
+PERIODS = frozenset({"FY", "Q1", "Q2", "Q3", "Q4"})
+ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
 
 
 def _day(value: Any) -> dt.date:
@@ -36,16 +45,56 @@ def _entries(doc: Any, taxonomy: str, concept: str, unit: str) -> list[dict[str,
     except (KeyError, TypeError):
         return []
     rows = units.get(unit) if isinstance(units, dict) else None
+    if rows is not None and not isinstance(rows, list):
+        raise FetchError(NAME, SERIES, f"parse failure: {taxonomy}:{concept} units.{unit} is not a list")
     return [r for r in rows or [] if isinstance(r, dict)]
 
 
-def _checked(entry: dict[str, Any], where: str) -> dict[str, Any]:
-    missing = [k for k in ("end", "val", "accn", "form", "filed") if entry.get(k) is None]
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _refuse(where: str, i: int, key: str, value: Any, rule: str) -> FetchError:
+    return FetchError(NAME, SERIES, f"refused: {where} entry {i + 1} field '{key}' is {_show(value)}, {rule}; "
+                      "nothing was written")
+
+
+def _checked(entry: dict[str, Any], where: str, i: int, dated_start: bool = False) -> dict[str, Any]:
+    """One companyfacts entry whose every field we use is what it may be, or a refusal naming it."""
+    needed = ("end", "val", "accn", "form", "filed", *(("start",) if dated_start else ()))
+    missing = [k for k in needed if entry.get(k) is None]
     if missing:
         raise FetchError(NAME, SERIES, f"parse failure: {where} entry lacks '{missing[0]}'")
-    if not isinstance(entry["val"], int | float) or isinstance(entry["val"], bool):
-        raise FetchError(NAME, SERIES, f"parse failure: {where} value {entry['val']!r} is not a number")
+    val = entry["val"]
+    if not isinstance(val, int | float) or isinstance(val, bool):
+        raise FetchError(NAME, SERIES, f"parse failure: {where} value {_show(val)} is not a number")
+    if not math.isfinite(val) or val < 0 or val >= 1e15:
+        raise _refuse(where, i, "val", val, "not a finite, non-negative amount")
+    if entry["form"] not in FORMS:
+        raise _refuse(where, i, "form", entry["form"], f"not a filing form ({', '.join(sorted(FORMS))})")
+    if not isinstance(entry["accn"], str) or not ACCESSION.match(entry["accn"]):
+        raise _refuse(where, i, "accn", entry["accn"], "not an accession number like 0001045810-25-000023")
+    for key in ("start", "end", "filed"):
+        if key in entry and not _real_day(entry[key]):
+            raise _refuse(where, i, key, entry[key], "not a real date as YYYY-MM-DD")
+    if dated_start and entry["start"] > entry["end"]:
+        raise _refuse(where, i, "start", entry["start"], "after the period's end")
+    if entry.get("fy") is not None and (not isinstance(entry["fy"], int) or not 1990 <= entry["fy"] <= 2100):
+        raise _refuse(where, i, "fy", entry["fy"], "not a fiscal year")
+    if entry.get("fp") is not None and entry["fp"] not in PERIODS:
+        raise _refuse(where, i, "fp", entry["fp"], f"not a fiscal period ({', '.join(sorted(PERIODS))})")
     return entry
+
+
+def _real_day(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _source(cfg: EdgarSettings, entry: dict[str, Any], locator: str) -> dict[str, Any]:
@@ -82,7 +131,8 @@ def _original(entries: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[s
 
 def shares_fact(doc: Any, cfg: EdgarSettings) -> dict[str, Any]:
     """Shares outstanding on the cover page whose as-of date is nearest `cfg.shares_near`."""
-    entries = [_checked(e, f"dei:{SHARES_CONCEPT}") for e in _entries(doc, "dei", SHARES_CONCEPT, "shares")]
+    where = f"dei:{SHARES_CONCEPT}"
+    entries = [_checked(e, where, i) for i, e in enumerate(_entries(doc, "dei", SHARES_CONCEPT, "shares"))]
     if not entries:
         raise FetchError(NAME, SERIES, f"parse failure: missing field facts.dei.{SHARES_CONCEPT}")
     best = min(entries, key=lambda e: (abs((_day(e["end"]) - cfg.shares_near).days), str(e["filed"])))
@@ -120,7 +170,9 @@ def revenue_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
     """Quarterly revenue; Q4 (absent from 10-Ks as a quarter) is the year minus Q1 to Q3."""
     for concept in cfg.revenue_concepts:
         entries = [
-            _checked(e, f"us-gaap:{concept}") for e in _entries(doc, "us-gaap", concept, "USD") if e.get("start")
+            _checked(e, f"us-gaap:{concept}", i, dated_start=True)
+            for i, e in enumerate(_entries(doc, "us-gaap", concept, "USD"))
+            if e.get("start")
         ]
         if entries:
             break
@@ -169,7 +221,14 @@ def derive_facts(doc: Any, cfg: EdgarSettings) -> list[dict[str, Any]]:
     if not isinstance(doc, dict) or "facts" not in doc:
         raise FetchError(NAME, SERIES, "parse failure: missing field 'facts'")
     records = [shares_fact(doc, cfg), *revenue_facts(doc, cfg)]
-    parse_facts(records, "edgar companyfacts")
+    derived = [r for r in records if r["value"] < 0]
+    if derived:
+        raise FetchError(NAME, SERIES, f"refused: {derived[0]['id']} comes out negative ({derived[0]['value']}); "
+                         "the filings disagree, nothing was written")
+    try:
+        parse_facts(records, "edgar companyfacts")
+    except DataError as err:
+        raise FetchError(NAME, SERIES, f"refused: {err}") from None
     return records
 
 
@@ -196,4 +255,6 @@ class Edgar:
         return f"{self.base_url}/api/xbrl/companyfacts/CIK{self.cfg.cik:010d}.json"
 
     def fetch_facts(self) -> list[dict[str, Any]]:
-        return derive_facts(self.client.get_json(self.url, SERIES), self.cfg)
+        doc = self.client.get_json(self.url, SERIES)
+        with parse_guard(NAME, SERIES):
+            return derive_facts(doc, self.cfg)

@@ -4,9 +4,10 @@
 
 Serves, on 127.0.0.1, every configured series in Yahoo's chart format and Tiingo's price
 format, rendered from the committed snapshot (so a refresh against it finds nothing new), plus
-a recorded EDGAR companyfacts payload. `--extend N` adds N flat sessions after each series'
-last date, to watch an update go through. Files in `--recorded DIR` (yahoo/<slug>.json,
-tiingo/<slug>.json, edgar/companyfacts.json) are served instead of the rendered payloads.
+a recorded EDGAR companyfacts payload (from `recorded/`, beside this module). `--extend N` adds
+N flat sessions after each series' last date, to watch an update go through. Files in
+`--recorded DIR` (yahoo/<slug>.json, tiingo/<slug>.json, edgar/companyfacts.json) are served
+instead of the rendered payloads.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,13 +23,17 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
+from ..errors import DataError
 from ..market.checks import calendar, sessions
-from ..market.snapshot import read_price_csv
+from ..market.schema import read_price_csv
 from ..market.tickers import load_tickers, slug
-from ..paths import DATA, ROOT
+from ..paths import DATA
 from .config import load_sources
 
-EDGAR_PAYLOAD = ROOT / "tests" / "fetch" / "fixtures" / "edgar_companyfacts_nvda.json"
+# Payloads in each provider's documented format, written by hand (illustrative numbers): the
+# mimic serves the EDGAR one, and the tests build their faulty variants from all three.
+RECORDED = Path(__file__).with_name("recorded")
+EDGAR_PAYLOAD = RECORDED / "edgar_companyfacts_nvda.json"
 ZONES = {"XNYS": ("America/New_York", "09:30"), "XTKS": ("Asia/Tokyo", "09:00")}
 
 
@@ -93,7 +99,7 @@ def build_payloads(
 ) -> dict[str, bytes]:
     """URL path -> body for every configured series and the EDGAR document."""
     sources = load_sources(data_dir / "sources.yaml", env={})
-    tickers = load_tickers()
+    tickers = load_tickers(data_dir / "tickers.yaml")
     out: dict[str, bytes] = {}
     for s in sources.series:
         code = tickers[s.ticker].calendar
@@ -147,7 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--extend", type=int, default=0, help="flat sessions to add to each series")
     p.add_argument("--recorded", type=Path, help="folder of recorded payloads to serve instead")
     args = p.parse_args(argv)
-    server = make_server(build_payloads(args.data_dir, args.extend, args.recorded), args.port)
+    try:
+        payloads = build_payloads(args.data_dir, args.extend, args.recorded)
+    except DataError as err:
+        print(f"mimic: {err}", file=sys.stderr)
+        return 2
+    server = make_server(payloads, args.port)
     host, port = server.server_address[:2]
     print(f"mimic: serving {args.data_dir} on http://{host}:{port} (Ctrl-C to stop)", flush=True)
     try:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from .base import Fetched, FetchError, HttpClient
+from .base import Fetched, FetchError, HttpClient, parse_guard
 
 NAME = "tiingo"
 KEY_FIELDS = {
@@ -29,7 +29,7 @@ KEY_FIELDS = {
 def parse_prices(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
     """The long table and the splits (date -> shares multiplier) from one prices response."""
     if isinstance(doc, dict) and "detail" in doc:
-        raise FetchError(NAME, ticker, f"API error: {doc['detail']}")
+        raise FetchError(NAME, ticker, f"API error: {str(doc['detail'])[:160]}")
     if not isinstance(doc, list):
         raise FetchError(NAME, ticker, f"parse failure: expected a JSON list, got {type(doc).__name__}")
     if not doc:
@@ -42,9 +42,16 @@ def parse_prices(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]
         if missing:
             raise FetchError(NAME, ticker, f"parse failure: row {i} lacks field '{missing[0]}'")
         day = str(rec["date"])[:10]
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError:
+            shown = str(rec["date"])[:40]
+            raise FetchError(NAME, ticker, f"parse failure: row {i} date {shown!r} is not a real date") from None
         rows.append({"date": day, **{col: rec[f] for col, f in KEY_FIELDS.items()}})
         factor = pd.to_numeric(rec["splitFactor"], errors="coerce")
         if pd.notna(factor) and factor not in (0, 1):
+            if not 0 < factor < 1e4:
+                raise FetchError(NAME, ticker, f"parse failure: row {i} splitFactor {factor!r} is out of range")
             splits[day] = float(factor)
     df = pd.DataFrame(rows)
     for col in KEY_FIELDS:
@@ -67,5 +74,6 @@ class Tiingo:
         url = f"{self.base_url}/tiingo/daily/{quote((symbol or ticker).lower(), safe='')}/prices"
         params = {"startDate": start.isoformat(), "format": "json"}
         doc = self.client.get_json(url, ticker, params, {"Authorization": f"Token {self._key}"})
-        prices, splits = parse_prices(doc, ticker)
+        with parse_guard(NAME, ticker):
+            prices, splits = parse_prices(doc, ticker)
         return Fetched(NAME, ticker, f"{url}?startDate={start.isoformat()}", prices, splits)

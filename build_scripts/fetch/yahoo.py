@@ -9,6 +9,7 @@ personal and research use.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -16,9 +17,10 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from .base import Fetched, FetchError, HttpClient
+from .base import Fetched, FetchError, HttpClient, parse_guard
 
 NAME = "yahoo"
+LAST_EPOCH = 4_102_444_800  # 2100-01-01: a timestamp beyond it is not a trading day
 
 
 def _now() -> dt.datetime:
@@ -42,6 +44,22 @@ def _numbers(values: Any, n: int, where: str, ticker: str) -> np.ndarray:
     return pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(dtype=float)
 
 
+def _epochs(stamps: Any, ticker: str) -> list[int]:
+    if not isinstance(stamps, list) or not all(
+        isinstance(t, int) and not isinstance(t, bool) and 0 <= t < LAST_EPOCH for t in stamps
+    ):
+        raise FetchError(NAME, ticker, "parse failure: chart.result[0].timestamp must be whole seconds since 1970")
+    return stamps
+
+
+def _zone(tz: Any, ticker: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(str(tz))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise FetchError(NAME, ticker, f"parse failure: unknown exchange time zone {str(tz)[:40]!r}") from None
+    return str(tz)
+
+
 def _local_dates(epochs: list[int], tz: str) -> list[str]:
     stamps = pd.to_datetime(pd.Series(epochs, dtype="int64"), unit="s", utc=True).dt.tz_convert(tz)
     return stamps.dt.strftime("%Y-%m-%d").tolist()
@@ -53,12 +71,13 @@ def parse_chart(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
     error = chart.get("error") if isinstance(chart, dict) else None
     if error:
         detail = error.get("description") or error.get("code") if isinstance(error, dict) else error
-        raise FetchError(NAME, ticker, f"chart.error: {detail}")
+        raise FetchError(NAME, ticker, f"chart.error: {str(detail)[:160]}")
     result = _field(_field(chart, "result", "chart.result", ticker), 0, "chart.result[0]", ticker)
     stamps = result.get("timestamp") if isinstance(result, dict) else None
     if not stamps:
         raise FetchError(NAME, ticker, "no rows: chart.result[0].timestamp is missing or empty")
-    tz = (result.get("meta") or {}).get("exchangeTimezoneName") or "UTC"
+    stamps = _epochs(stamps, ticker)
+    tz = _zone((result.get("meta") or {}).get("exchangeTimezoneName") or "UTC", ticker)
     ind = _field(result, "indicators", "chart.result[0].indicators", ticker)
     q = _field(_field(ind, "quote", "indicators.quote", ticker), 0, "indicators.quote[0]", ticker)
     adj_block = _field(_field(ind, "adjclose", "indicators.adjclose", ticker), 0, "indicators.adjclose[0]", ticker)
@@ -92,8 +111,11 @@ def parse_chart(doc: Any, ticker: str) -> tuple[pd.DataFrame, dict[str, float]]:
     for event in ((result.get("events") or {}).get("splits") or {}).values():
         try:
             day = _local_dates([int(event["date"])], tz)[0]
-            splits[day] = float(event["numerator"]) / float(event["denominator"])
-        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            ratio = float(event["numerator"]) / float(event["denominator"])
+            if not 0 < ratio < 1e4:
+                raise ValueError("split ratio out of range")
+            splits[day] = ratio
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):
             raise FetchError(NAME, ticker, f"parse failure: unreadable split event {event!r}") from None
     return df, splits
 
@@ -116,5 +138,7 @@ class Yahoo:
             "events": "div|split",
             "includeAdjustedClose": "true",
         }
-        prices, splits = parse_chart(self.client.get_json(url, ticker, params), ticker)
+        doc = self.client.get_json(url, ticker, params)
+        with parse_guard(NAME, ticker):
+            prices, splits = parse_chart(doc, ticker)
         return Fetched(NAME, ticker, f"{url}?interval=1d&period1={period1}", prices, splits)

@@ -43,6 +43,22 @@ def _few(dates: Iterable[str], n: int = 3) -> str:
     return ", ".join(items[:n]) + more
 
 
+def known_calendar(code: str) -> bool:
+    return code in xcals.get_calendar_names()
+
+
+def check_dates(df: pd.DataFrame, code: str, now: dt.datetime, series: str) -> None:
+    """Refuse rows dated after today or before the calendar's history (a provider's clock or a bug)."""
+    first = calendar(code).first_session.strftime("%Y-%m-%d")
+    late = sorted(d for d in df["date"].unique() if d > now.date().isoformat())
+    early = sorted(d for d in df["date"].unique() if d < first)
+    if late:
+        raise CheckError(series, f"{len(late)} row(s) dated after today: {_few(late)}")
+    if early:
+        raise CheckError(series, f"{len(early)} row(s) dated before {first}, where the {code} calendar starts: "
+                         f"{_few(early)}")
+
+
 def drop_unclosed(df: pd.DataFrame, code: str, now: dt.datetime) -> tuple[pd.DataFrame, int]:
     """Drop a bar for a session that has not closed yet (a live intraday row)."""
     cal = calendar(code)

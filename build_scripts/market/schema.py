@@ -1,17 +1,29 @@
-"""The data contract for daily prices, declared once and used by the importer and the refresh.
+"""The data contract for daily prices, declared once and used by the importer, the refresh and the build.
 
 Rules are declared with pandera; a failure is turned into one plain message that names the file,
-the line and the rule, so a maintainer can open the file at that line and see the problem.
+the line and the rule, so a maintainer can open the file at that line and see the problem. The
+file is read by the strict reader below first, because pandas quietly pads a short row with
+empty values and skips blank lines, which would turn a damaged row into a plausible one.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from ..errors import DataError
-from .tickers import load_tickers
+
+MAX_CSV_BYTES = 50_000_000  # a price file here is under 300 kB; refuse a runaway file before parsing
+SOURCE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.+\-]{0,39}$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = ["date", "ticker", "open", "high", "low", "close", "adj_close", "volume", "source_id"]
 PRICE_COLUMNS = ["open", "high", "low", "close", "adj_close"]
@@ -29,15 +41,23 @@ def _low_ok(df: pd.DataFrame) -> pd.Series:
     return df["low"].isna() | (df["low"] <= bottom * (1 + OHLC_TOLERANCE))
 
 
-def _schema() -> pa.DataFrameSchema:
+def _real_date(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()
+
+
+def _schema(tickers: Collection[str]) -> pa.DataFrameSchema:
     positive = pa.Check.gt(0, error="prices must be positive")
     return pa.DataFrameSchema(
         {
             "date": pa.Column(
-                str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="date must be YYYY-MM-DD")
+                str,
+                [
+                    pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="date must be YYYY-MM-DD"),
+                    pa.Check(_real_date, error="not a real calendar date"),
+                ],
             ),
             "ticker": pa.Column(
-                str, pa.Check.isin(sorted(load_tickers()), error="ticker must be in data/tickers.yaml")
+                str, pa.Check.isin(sorted(tickers), error="ticker must be listed in tickers.yaml")
             ),
             "open": pa.Column(float, positive, nullable=True),
             "high": pa.Column(float, positive, nullable=True),
@@ -45,7 +65,11 @@ def _schema() -> pa.DataFrameSchema:
             "close": pa.Column(float, positive, nullable=False),
             "adj_close": pa.Column(float, positive, nullable=True),
             "volume": pa.Column(float, pa.Check.ge(0, error="volume must be >= 0"), nullable=True),
-            "source_id": pa.Column(str, nullable=True),
+            "source_id": pa.Column(
+                str,
+                pa.Check.str_matches(SOURCE_ID, error="source_id must be a short id (letters, digits, + . _ -)"),
+                nullable=True,
+            ),
         },
         checks=[
             pa.Check(_high_ok, error="high >= max(open, close)"),
@@ -72,8 +96,14 @@ def _coerce(df: pd.DataFrame, file: str) -> pd.DataFrame:
         bad = num.isna() & out[col].notna() & (out[col].astype(str).str.strip() != "")
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise DataError(file, f"line {_line(i)}", f"column '{col}' must be a number, got {out[col].iloc[i]!r}")
-        out[col] = num.astype("float64")
+            raise DataError(file, f"line {_line(i)}", f"column '{col}' must be a number, got {_show(out[col].iloc[i])}")
+        num = num.astype("float64")
+        endless = num.notna() & ~np.isfinite(num.to_numpy())
+        if endless.any():
+            i = int(endless.to_numpy().nonzero()[0][0])
+            raise DataError(file, f"line {_line(i)}",
+                            f"column '{col}' must be a finite number, got {_show(df[col].iloc[i])}")
+        out[col] = num
     for col in ("date", "ticker", "source_id"):
         out[col] = out[col].astype("object").where(out[col].notna(), None)
     missing_key = out["date"].isna() | out["ticker"].isna()
@@ -85,11 +115,24 @@ def _coerce(df: pd.DataFrame, file: str) -> pd.DataFrame:
     return out
 
 
-def validate_prices(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """The table, typed and checked; otherwise a DataError naming the first failing line and rule."""
+def _show(value: object, limit: int = 40) -> str:
+    """A value for a message: quoted, control characters escaped, long values cut."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def validate_prices(df: pd.DataFrame, file: str, tickers: Collection[str] | None = None) -> pd.DataFrame:
+    """The table, typed and checked; otherwise a DataError naming the first failing line and rule.
+
+    `tickers` are the symbols the data folder accepts (its tickers.yaml); by default the project's.
+    """
+    if tickers is None:
+        from .tickers import load_tickers
+
+        tickers = load_tickers()
     typed = _coerce(df.reset_index(drop=True), file)
     try:
-        _schema().validate(typed, lazy=True)
+        _schema(tickers).validate(typed, lazy=True)
     except SchemaErrors as errs:
         fc = errs.failure_cases
         fc = fc[fc["index"].notna()].assign(_frame=fc["schema_context"] != "Column")
@@ -110,3 +153,56 @@ def validate_prices(df: pd.DataFrame, file: str) -> pd.DataFrame:
             rule = f"column '{col}': {rule}"
         raise DataError(file, where, rule) from None
     return typed
+
+
+def read_price_csv(path: Path, name: str | None = None) -> pd.DataFrame:
+    """A price file as a table of text (empty cells as missing), every row exactly as wide as the header.
+
+    Blank lines, short or long rows, fields with line breaks or control characters, and files
+    that are not UTF-8 are refused with the line, so row N of the table is always line N + 2.
+    """
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError(name, "file", "does not exist") from None
+    if size > MAX_CSV_BYTES:
+        raise DataError(name, "file", f"larger than {MAX_CSV_BYTES:,} bytes; a price file is far smaller",
+                        hint="check that it is the right file")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(name, f"byte {err.start}", "not valid UTF-8 text", hint="save the file as UTF-8") from None
+    if not text.strip():
+        raise DataError(name, "file", "the file is empty", hint="restore it from git or re-import")
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        raise DataError(name, f"line {line}", f"control character {control.group()!r}",
+                        hint="remove it; price files hold plain text")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        header = next(reader)
+        width = len(header)
+        dupes = sorted({c for c in header if header.count(c) > 1})
+        if dupes:
+            raise DataError(name, "header", f"column '{dupes[0]}' appears twice")
+        expected_line = 1
+        for fields in reader:
+            expected_line += 1
+            line = reader.line_num
+            if line != expected_line:
+                raise DataError(name, f"line {expected_line}", "a field spans several lines",
+                                hint="remove the line break inside the quoted field")
+            if not fields:
+                raise DataError(name, f"line {line}", "empty line", hint="delete the empty line")
+            if len(fields) != width:
+                raise DataError(name, f"line {line}", f"{len(fields)} fields where the header has {width}",
+                                hint="every row needs one value per column; leave a value empty (,,) "
+                                "rather than dropping it")
+            rows.append(fields)
+    except csv.Error as err:
+        raise DataError(name, f"line {reader.line_num}", f"not a readable CSV row ({err})") from None
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    return df.where(df != "", None)

@@ -8,32 +8,42 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
+from ..analysis.results import Results
 from ..charts.render import Chart
+from ..claims.engine import ClaimVerdict
+from ..claims.schema import ClaimsFile
+from ..event import EventDef
 from ..facts import Fact
 from ..market.tickers import Ticker
 from ..tables import Table
 
-# The day the commentary is about. Pages take it from the fact that records Nvidia's move.
-EVENT_FACT = "nvda_move_2025-01-27"
-
 
 @dataclass(frozen=True)
 class Inputs:
+    """What every section may read: the data of the edition and what the analysis made of it.
+
+    Sections read these and nothing else; none reads what another section produced.
+    """
+
     facts: dict[str, Fact]
     prices: pd.DataFrame
     closes: pd.DataFrame
     tickers: dict[str, Ticker]
     as_of: dt.date
-    # Results shared by several sections of one build (e.g. the market analysis), computed once.
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    event: EventDef
+    book: ClaimsFile
+    # True for a dated edition (built as of a date), False for a build on all the data.
+    edition: bool = False
+    results: Results | None = field(default=None, compare=False, repr=False)
+    verdicts: list[ClaimVerdict] = field(default_factory=list, compare=False, repr=False)
+    timeline: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
 
     @property
     def event_day(self) -> dt.date:
-        return self.facts[EVENT_FACT].day
+        return self.event.day
 
     @property
     def last_date(self) -> dt.date:
@@ -48,6 +58,8 @@ class Inputs:
 class Products:
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    # Page blocks assembled in Python (per language); `[[table:ID]]` marks where a table goes.
+    blocks: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def both(en: str, ja: str) -> dict[str, str]:

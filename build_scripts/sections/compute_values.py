@@ -94,6 +94,5 @@ def register_names(inp: Inputs, values: Values) -> None:
 
 
 def build(inp: Inputs, values: Values) -> Products:
-    register_metrics(inp, values)
     register_names(inp, values)
     return Products()

@@ -68,26 +68,8 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
     dc["data_center_busd"] = dc["data_center_musd"].astype(float) / 1000
     before, after = dc[dc["side"] == "before"], dc[dc["side"] == "after"]
     last = dc.iloc[-1]
-    ids = tuple(dc["fact_id"])
-    values.metric("dc_last_period", last["period"], "text", inputs=(last["fact_id"],))
-    values.metric("dc_last_report_date", last["report_date"].date(), "date", inputs=(last["fact_id"],))
-    put(values, "dc_last_usd", last["data_center_musd"] * 1e6, "usd", inputs=(last["fact_id"],))
-    put(values, "dc_last_yoy_pct", last["dc_yoy_pct"], "pct_signed", decimals=0, inputs=ids,
-        formula="data-centre revenue ÷ same quarter a year earlier − 1")
     put(values, "dc_last_share_pct", last["dc_share_pct"], "pct", decimals=0, inputs=(last["fact_id"],),
         formula="data-centre revenue ÷ total revenue")
-    if len(before):
-        pre = before.iloc[-1]
-        values.metric("dc_pre_period", pre["period"], "text", inputs=(pre["fact_id"],))
-        put(values, "dc_pre_usd", pre["data_center_musd"] * 1e6, "usd", inputs=(pre["fact_id"],))
-        values.metric("dc_pre_quarter_end", pre["quarter_end"].date(), "date", inputs=(pre["fact_id"],))
-        if len(after):
-            put(values, "dc_growth_since_pct", (last["data_center_busd"] / pre["data_center_busd"] - 1) * 100,
-                "pct_signed", decimals=0, inputs=(pre["fact_id"], last["fact_id"]),
-                formula="latest quarter ÷ last quarter before the sell-off − 1")
-    values.metric("dc_after_quarters", len(after), "int", inputs=ids, formula="quarters ended after 27 Jan 2025")
-    values.metric("dc_after_up_quarters", int((after["dc_qoq_pct"] > 0).sum()), "int", inputs=ids,
-                  formula="quarters after 27 Jan 2025 with data-centre revenue above the quarter before")
     alt_en = (f"Bar chart of Nvidia's quarterly data-centre revenue from {dc.iloc[0]['period']} to {last['period']}, "
               f"{len(before)} quarters before the sell-off and {len(after)} after; it went from "
               f"{fmt.usd(dc.iloc[0]['data_center_musd'] * 1e6, 'en')} to "

@@ -143,12 +143,6 @@ def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     df = moe_models_table(inp.facts, inp.as_of)
     df["architecture"] = ["dense" if str(t).startswith("dense") else "MoE" for t in df["type"]]
     v3 = df[df["fact_id"] == "deepseek_v3"].iloc[0]
-    values.metric("v3_active_share_pct", v3["active_share_pct"], "pct", inputs=("deepseek_v3",),
-                  formula="active ÷ total parameters", decimals=1)
-    moe = df[df["architecture"] == "MoE"]
-    values.metric("moe_models_count", len(moe), "int", inputs=tuple(moe["fact_id"]), formula="MoE models in the facts")
-    values.metric("moe_models_before_v3", int((moe["day"] < v3["day"]).sum()), "int", inputs=tuple(moe["fact_id"]),
-                  formula="MoE models released before DeepSeek-V3")
     smallest = df.loc[df["active_share_pct"].idxmin()]
     data = df[["model", "developer", "architecture", "date", "total_params_b", "active_params_b",
                "active_share_pct", "confidence"]]
@@ -387,19 +381,6 @@ def _draw_timeline(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
 
 def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     df = prior_art_frame(inp)
-    used = df[df["deepseek_use"].notna()]
-    others = used[~used["by_deepseek"]]
-    values.metric("prior_art_papers_count", len(df), "int", inputs=tuple(df["fact_id"]),
-                  formula="dated publications of the techniques DeepSeek's models use or compare with")
-    values.metric("prior_art_by_others_count", int((~df["by_deepseek"]).sum()), "int", inputs=tuple(df["fact_id"]),
-                  formula="of those, papers not written by DeepSeek")
-    values.metric("prior_art_all_before_use", "yes" if (used["days_before_deepseek_use"] > 0).all() else "no",
-                  "text", inputs=tuple(used["fact_id"]), formula="every paper predates DeepSeek's first use")
-    values.metric("moe_first_year", str(inp.facts["moe_jacobs_1991"].day.year), "text",
-                  inputs=("moe_jacobs_1991",), formula="year of the first mixture-of-experts paper")
-    values.metric("prior_art_median_lead_years", float(others["years_before_use"].median()), "number",
-                  inputs=tuple(others["fact_id"]), formula="median of (DeepSeek's first use − publication) in years,"
-                  " papers by others", decimals=1)
     data = df[["family", "technique", "fact_id", "date", "day", "date_precision", "by_deepseek", "deepseek_use",
                "deepseek_use_day", "years_before_use", "reference", "url", "confidence"]]
     per_family = {f: g for f, g in df.groupby("family")}
@@ -490,9 +471,8 @@ def register(inp: Inputs, values: Values) -> None:
 
 
 def build(inp: Inputs, values: Values) -> Products:
-    """Needs `compute_values` to have run first: the check table reads its registered metrics."""
     register(inp, values)
-    metrics = {m: v.value for m, v in values.items.items()}
+    metrics = {name: m.value for name, m in inp.results.metrics.items()}
     params_chart, models_tbl = params_products(inp, values)
     kv_chart, kv_tbl = kv_products(inp)
     art_chart, art_tbl = prior_art_products(inp, values)

@@ -7,15 +7,13 @@ section 3); a horizon that ends after the edition's date is shown as "not yet te
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from .. import fmt
 from ..analysis.backtest import ASSETS, HORIZONS
-from ..analysis.dips import DEFAULT_RULES, WINDOW, rank_dips
+from ..analysis.dips import DEFAULT_RULES
 from ..analysis.market import MarketResults
 from ..analysis.recovery import NOT_YET, OK
 from ..charts.render import Chart
@@ -67,23 +65,9 @@ def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> No
     f = values.facts[IVES_FACT]
     values.metric("ives_source_publisher", f.source.publisher.split(" (")[0], "text", inputs=(IVES_FACT,))
     values.metric("ives_source_url", str(f.source.url), "text", inputs=(IVES_FACT,))
-    src = tuple(f"snapshot:{a}" for a in ASSETS)
     for r in bt.itertuples():
-        h = r.horizon
-        end = r.exit_date if r.status == OK else r.target_date
-        if h == "12m":
-            put(values, "backtest_12m_end_date", end, "date", formula="event day + 12 months (first close on/after)")
+        if r.horizon == "12m":
             values.metric("backtest_12m_status", status_word(r.status, "en") or "ok", "text")
-        if h == "latest":
-            put(values, "backtest_last_date", end, "date", formula="last date with prices for all compared series")
-        if r.status != OK:
-            continue
-        tag = "to_last" if h == "latest" else h
-        for a in ASSETS:
-            put(values, f"{a.lower()}_{tag}_return_pct", getattr(r, f"{a.lower()}_return_pct"), "pct_signed",
-                decimals=1, inputs=(f"snapshot:{a}",), formula="exit close ÷ entry close (27 Jan 2025) − 1")
-        put(values, f"nvda_{tag}_minus_spy_pp", r.nvda_minus_spy_pp, "number", decimals=1, inputs=src,
-            formula="NVDA return − SPY return, percentage points")
 
 
 def _draw_growth(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
@@ -158,27 +142,7 @@ def _entries(res: MarketResults, values: Values) -> pd.DataFrame:
     cols = ["entry", "entry_date", "status", "nvda_12m_pct", "status_12m", "spy_12m_pct", "nvda_latest_pct",
             "status_latest", "spy_latest_pct", "max_drawdown_pct", "peak_date", "trough_date", "worst_vs_cost_pct",
             "worst_vs_cost_date", "days_below_cost", "underwater_days", "underwater_end"]
-    df = pd.DataFrame(rows).reindex(columns=cols)
-    nv = ("snapshot:NVDA",)
-    for key, tag in ((SHOCK, "shock"), (PRE, "pre"), (APRIL, "april")):
-        if df.empty or key not in set(df["entry"]):
-            continue
-        x = df.set_index("entry").loc[key]
-        put(values, f"bt_{tag}_entry_date", x["entry_date"], "date", inputs=nv)
-        for col, kind, f in (
-            ("nvda_12m_pct", "pct_signed", "12-month return from this entry"),
-            ("nvda_latest_pct", "pct_signed", "return from this entry to the last common date"),
-            ("max_drawdown_pct", "pct", "largest fall from a running peak, entry to last common date"),
-            ("worst_vs_cost_pct", "pct", "lowest close ÷ entry close − 1"),
-            ("days_below_cost", "int", "trading days closing below the entry close"),
-            ("underwater_days", "int", "longest run of closes below the entry close"),
-        ):
-            if col in x:
-                put(values, f"bt_{tag}_{col}", x[col], kind, decimals=1, inputs=nv, formula=f)
-        for col in ("peak_date", "trough_date", "worst_vs_cost_date", "underwater_end"):
-            if col in x:
-                put(values, f"bt_{tag}_{col}", x[col], "date", inputs=nv)
-    return df
+    return pd.DataFrame(rows).reindex(columns=cols)
 
 
 def _entries_table(df: pd.DataFrame) -> Table:
@@ -240,31 +204,12 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         c for c in ("episode_entry_date", "episode_fwd_pct", "episode_rank", "episode_top3")
         if c not in res.dips.sensitivity.columns)])
     ent = res.dips.entries
-    values.metric("dip_window_days", WINDOW, "int", formula="sessions in the trailing 52-week high")
-    start = inspect.signature(rank_dips).parameters["start"].default
-    values.metric("dip_search_start", pd.Timestamp(start).date(), "date", formula="rank_dips start")
-    ks = sorted({int(r.param) for r in DEFAULT_RULES if r.kind == "largest_falls"})
     ns = sorted({r.param for r in DEFAULT_RULES if r.kind == "below_high"})
     gaps = sorted({r.min_gap_days for r in DEFAULT_RULES if r.min_gap_days})
-    values.metric("dip_k_list", ", ".join(map(str, ks)), "text", formula="K in the largest-falls rules")
     values.metric("dip_n_list", ", ".join(f"{n:g}%" for n in ns), "text", formula="N in the below-high rules")
     values.metric("dip_gap_days", gaps[0] if gaps else 0, "int", formula="de-clustering gap (sessions)")
-    values.metric("dip_rules_count", len(sens), "int", formula="dip definitions tested")
     done = sens[sens["status"] == OK]
-    values.metric("dip_rules_tested", len(done), "int", formula="definitions with a ranked DeepSeek entry")
-    if len(sens):
-        values.metric("dip_rules_not_yet", int((sens["status"] == NOT_YET).sum()), "int",
-                      formula="definitions whose DeepSeek entry's 12-month exit is after the edition date")
     if len(done):
-        ev = done[done["event_is_entry"]]
-        values.metric("dip_event_top3_count", int((ev["episode_rank"] <= 3).sum()), "int",
-                      formula="definitions where 27 Jan 2025 itself ranks in the top 3")
-        values.metric("dip_event_entry_rules", len(ev), "int", formula="definitions where 27 Jan 2025 is an entry")
-        if len(ev):
-            put(values, "dip_event_best_rank", int(ev["episode_rank"].min()), "int",
-                formula="best rank of 27 Jan 2025 across definitions")
-        values.metric("dip_episode_top3_count", int(done["episode_top3"].astype(bool).sum()), "int",
-                      formula="definitions where the episode's first entry ranks in the top 3")
         later = done[~done["event_is_entry"]]
         if len(later):
             x = later.sort_values("episode_rank").iloc[0]

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from .. import fmt
-from ..analysis.market import MarketResults, analyse_market
+from ..analysis.market import MarketResults
 from ..analysis.recovery import NO_DATA, NOT_YET, OK
 from ..charts.render import Chart
 from ..charts.style import Palette
@@ -42,10 +42,10 @@ STATUS_WORDS = {
 EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 def market(inp: Inputs) -> MarketResults:
-    """The market analysis for these inputs, computed once per build and reused by both pages."""
-    if "market" not in inp.cache:
-        inp.cache["market"] = analyse_market(inp.prices, inp.facts, inp.as_of, tickers=inp.tickers)
-    return inp.cache["market"]
+    """The market analysis of this build (computed once, before any section runs)."""
+    if inp.results is None:
+        raise RuntimeError("sections run after the analysis (build.study)")
+    return inp.results.market
 
 
 def ok(value: Any) -> bool:

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 
 from .. import fmt
 from ..analysis.market import MarketResults
-from ..analysis.recovery import OK, PRE_SHOCK
+from ..analysis.recovery import DATA_ENDED, NEVER, OK, PRE_SHOCK
 from ..charts.render import Chart
 from ..charts.style import Palette
 from ..tables import Column, Table, col_date, col_number, col_pct
@@ -93,8 +93,9 @@ def _study_frames(inp: Inputs, res: MarketResults) -> tuple[pd.DataFrame, pd.Dat
     day0["name_ja"] = [inp.tickers[t].name_ja for t in day0["ticker"]]
     s = es.stats
     spy = s[(s["benchmark"] == "SPY") & (s["status"] == OK)].copy()
-    qqq = s.loc[s["benchmark"] == "QQQ", ["ticker", "beta", "ar_day0_pct", "t_day0"]].rename(
-        columns={"beta": "beta_qqq", "ar_day0_pct": "ar_day0_qqq_pct", "t_day0": "t_day0_qqq"})
+    qqq = s.loc[s["benchmark"] == "QQQ", ["ticker", "beta", "ar_day0_pct", "t_day0", "se_car_0_0_pp"]].rename(
+        columns={"beta": "beta_qqq", "ar_day0_pct": "ar_day0_qqq_pct", "t_day0": "t_day0_qqq",
+                 "se_car_0_0_pp": "se_car_0_0_qqq_pp"})
     stats = spy.merge(qqq, on="ticker", how="left")
     stats["name_ja"] = [inp.tickers[t].name_ja for t in stats["ticker"]]
     groups = es.group_stats[es.group_stats["status"] == OK].copy()
@@ -108,84 +109,22 @@ def _stat(stats: pd.DataFrame, ticker: str, col: str) -> float:
 
 def _study_values(inp: Inputs, res: MarketResults, values: Values, day0: pd.DataFrame,
                   stats: pd.DataFrame, groups: pd.DataFrame) -> None:
-    spec = res.event_study.spec
+    """Day-0 figures that name a ticker; every other event-study figure comes from the analysis."""
     src = ("snapshot",)
-    by = day0.set_index("ticker")["ret_pct"]
-    values.fact_date("nvda_move_2025-01-27", name="event_date")
-    nv = inp.closes["NVDA"].dropna()
-    prev = nv.loc[nv.index < pd.Timestamp(inp.event_day)]
-    put(values, "event_prev_date", prev.index[-1] if len(prev) else None, "date",
-        formula="last NVDA trading day before the event")
-    for t, name in (("NVDA", "nvda_day0_return_pct"), ("SPY", "spy_day0_return_pct"),
-                    ("^NDX", "ndx_day0_return_pct"), ("QQQ", "qqq_day0_return_pct"),
-                    ("SOXX", "soxx_day0_return_pct")):
-        put(values, name, by.get(t), "pct", decimals=2, inputs=(f"snapshot:{t}",),
-            formula="close(event day) ÷ close(session before) − 1")
     if len(day0):
         worst, best = day0.iloc[0], day0.iloc[-1]
-        values.metric("day0_worst_name", worst["name"], "text", inputs=(f"snapshot:{worst['ticker']}",))
-        values.metric("day0_worst_name_ja", worst["name_ja"], "text", inputs=(f"snapshot:{worst['ticker']}",))
-        values.metric("day0_worst_return_pct", worst["ret_pct"], "pct", decimals=1,
-                      inputs=(f"snapshot:{worst['ticker']}",), formula="lowest one-day return that day")
-        values.metric("day0_best_name", best["name"], "text", inputs=(f"snapshot:{best['ticker']}",))
-        values.metric("day0_best_name_ja", best["name_ja"], "text", inputs=(f"snapshot:{best['ticker']}",))
-        values.metric("day0_best_return_pct", best["ret_pct"], "pct_signed", decimals=1,
-                      inputs=(f"snapshot:{best['ticker']}",), formula="highest one-day return that day")
+        for tag, row, kind in (("worst", worst, "pct"), ("best", best, "pct_signed")):
+            values.labelled(f"day0_{tag}_name", row["ticker"], {"en": row["name"], "ja": row["name_ja"]},
+                            ref=f"metric:day0_{tag}_name")
+            values.metric(f"day0_{tag}_return_pct", row["ret_pct"], kind, decimals=1,
+                          inputs=(f"snapshot:{row['ticker']}",), formula=f"{tag} one-day return that day")
     values.metric("day0_fallers", int((day0["ret_pct"] < 0).sum()), "int", inputs=src,
                   formula="tickers with a negative return that day")
     values.metric("day0_tickers", len(day0), "int", inputs=src,
                   formula="tickers with a close that day and the session before")
-    # The design of the study, printed from the spec so prose and code cannot drift apart.
-    values.metric("es_estimation_days", spec.estimation_days, "int", formula="EventSpec.estimation_days")
-    values.metric("es_gap_days", spec.gap_days, "int", formula="EventSpec.gap_days")
-    values.metric("es_min_obs", spec.min_obs, "int", formula="EventSpec.min_obs")
-    values.metric("es_max_gap_days", spec.max_gap_days, "int", formula="EventSpec.max_gap_days")
-    values.metric("es_path_first_day", spec.path_days[0], "int", formula="EventSpec.path_days[0]")
-    values.metric("es_path_last_day", spec.path_days[1], "int", formula="EventSpec.path_days[1]")
+    spec = res.event_study.spec
     values.metric("es_car_windows", ", ".join(f"[{a}, {f'+{b}' if b else b}]" for a, b in spec.car_windows), "text",
-                  formula="EventSpec.car_windows")
-    values.metric("es_long_window_days", spec.car_windows[-1][1], "int", formula="last CAR window end")
-    values.metric("es_t_crit", T_CRIT, "number", decimals=2, formula="two-sided 5% normal critical value")
-    model = "market model vs SPY, estimation window before the event"
-    put(values, "nvda_es_est_start", _first(stats, "NVDA", "est_start"), "date", formula="first estimation day")
-    put(values, "nvda_es_est_end", _first(stats, "NVDA", "est_end"), "date", formula="last estimation day")
-    put(values, "nvda_es_n_obs", _first(stats, "NVDA", "n_obs"), "int", formula="returns in the window")
-    for col, name, kind, d, f in (
-        ("beta", "nvda_beta", "number", 2, "OLS slope on SPY"),
-        ("alpha_pct", "nvda_alpha_pct", "pct_signed", 3, "OLS intercept (daily)"),
-        ("sigma_pct", "nvda_sigma_pct", "pct", 2, "residual standard error (daily)"),
-        ("ar_day0_pct", "nvda_ar0_pct", "pct_signed", 2, "return − (α + β × SPY return) on day 0"),
-        ("t_day0", "nvda_t0", "number", 2, "AR ÷ σ"),
-        ("car_0_1_pct", "nvda_car_0_1_pct", "pct_signed", 2, "sum of AR, days 0..1"),
-        ("car_0_4_pct", "nvda_car_0_4_pct", "pct_signed", 2, "sum of AR, days 0..4"),
-        ("car_0_20_pct", "nvda_car_0_20_pct", "pct_signed", 2, "sum of AR, days 0..20"),
-        ("t_car_0_1", "nvda_t_car_0_1", "number", 2, "CAR ÷ (σ√L)"),
-        ("t_car_0_4", "nvda_t_car_0_4", "number", 2, "CAR ÷ (σ√L)"),
-        ("t_car_0_20", "nvda_t_car_0_20", "number", 2, "CAR ÷ (σ√L)"),
-        ("beta_qqq", "nvda_beta_qqq", "number", 2, "OLS slope on QQQ"),
-        ("ar_day0_qqq_pct", "nvda_ar0_qqq_pct", "pct_signed", 2, "day-0 AR, market model vs QQQ"),
-        ("t_day0_qqq", "nvda_t0_qqq", "number", 2, "AR ÷ σ, vs QQQ"),
-    ):
-        put(values, name, _stat(stats, "NVDA", col), kind, decimals=d, inputs=("snapshot:NVDA", "snapshot:SPY"),
-            formula=f"{f}; {model}")
-    n = len(stats)
-    put(values, "es_tickers", n, "int", inputs=src, formula="tickers with a valid market-model fit")
-    put(values, "es_sig_day0", int((stats["t_day0"].abs() > T_CRIT).sum()), "int", inputs=src,
-        formula=f"tickers with |t| > {T_CRIT} on day 0")
-    car20 = stats["t_car_0_20"]
-    if car20.notna().any():
-        put(values, "es_sig_car20", int((car20.abs() > T_CRIT).sum()), "int", inputs=src,
-            formula=f"tickers with |t| > {T_CRIT} for CAR[0,+20]")
-    g = groups[groups["benchmark"] == "SPY"].set_index("group")
-    for grp in ("chips", "networking", "power", "hyperscalers_software", "japan"):
-        if grp in g.index:
-            put(values, f"es_{grp}_ar0_pct", g.loc[grp, "ar_day0_pct"], "pct_signed", decimals=1, inputs=src,
-                formula="day-0 AR of the equal-weighted group portfolio vs SPY")
-            put(values, f"es_{grp}_t0", g.loc[grp, "t_day0"], "number", decimals=1, inputs=src, formula="AR ÷ σ")
-            put(values, f"es_{grp}_car20_pct", g.loc[grp, "car_0_20_pct"], "pct_signed", decimals=1,
-                inputs=src, formula="group CAR, days 0..20")
-            put(values, f"es_{grp}_t_car20", g.loc[grp, "t_car_0_20"], "number", decimals=1, inputs=src,
-                formula="CAR ÷ (σ√L)")
+                  formula="study.car_windows in data/event.yaml")
 
 
 def _first(df: pd.DataFrame, ticker: str, col: str) -> object:
@@ -193,32 +132,32 @@ def _first(df: pd.DataFrame, ticker: str, col: str) -> object:
     return row[col].iloc[0] if not row.empty else None
 
 
-def _with_t(df: pd.DataFrame, value: str, t: str) -> object:
-    """Cell for `value` with its t-statistic in brackets, looked up on the same row."""
-    ts = dict(zip(df[value], df[t], strict=False))
+def _with_interval(df: pd.DataFrame, value: str, se: str, z: float) -> object:
+    """Cell for `value` with the half-width of its confidence interval (z × standard error)."""
+    errs = dict(zip(df[value], df[se], strict=False))
 
     def cell(v: object, lang: str) -> str:
         if pd.isna(v):
             return status_word("not yet testable", lang)
-        tv = ts.get(v, np.nan)
-        return fmt.pct(v, 2, lang, signed=True) + ("" if pd.isna(tv) else f" ({fmt.number(tv, 2)})")
+        e = errs.get(v, np.nan)
+        return fmt.pct(v, 2, lang, signed=True) + ("" if pd.isna(e) else f" ±{fmt.number(z * e, 1)}")
     return cell
 
 
-def _car_columns(df: pd.DataFrame, qqq: bool) -> list[Column]:
-    cols = [Column("ar_day0_pct", both("AR day 0 (t)", "当日の異常リターン（t値）"),
-                   _with_t(df, "ar_day0_pct", "t_day0"), "right")]
+def _car_columns(df: pd.DataFrame, z: float, qqq: bool) -> list[Column]:
+    cols = [Column("ar_day0_pct", both("AR day 0", "当日の異常リターン"),
+                   _with_interval(df, "ar_day0_pct", "se_car_0_0_pp", z), "right")]
     for a, b in ((0, 1), (0, 4), (0, 20)):
-        cols.append(Column(f"car_{a}_{b}_pct", both(f"CAR [{a},+{b}] (t)", f"CAR [{a},+{b}]（t値）"),
-                           _with_t(df, f"car_{a}_{b}_pct", f"t_car_{a}_{b}"), "right"))
+        cols.append(Column(f"car_{a}_{b}_pct", both(f"CAR [{a},+{b}]", f"CAR [{a},+{b}]"),
+                           _with_interval(df, f"car_{a}_{b}_pct", f"se_car_{a}_{b}_pp", z), "right"))
     if qqq:
-        cols.append(Column("ar_day0_qqq_pct", both("AR day 0 vs QQQ (t)", "QQQ基準の当日異常リターン（t値）"),
-                           _with_t(df, "ar_day0_qqq_pct", "t_day0_qqq"), "right"))
+        cols.append(Column("ar_day0_qqq_pct", both("AR day 0 vs QQQ", "QQQ基準の当日異常リターン"),
+                           _with_interval(df, "ar_day0_qqq_pct", "se_car_0_0_qqq_pp", z), "right"))
     return cols
 
 
 def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups: pd.DataFrame,
-                    paths: pd.DataFrame) -> tuple[list[Chart], list[Table]]:
+                    paths: pd.DataFrame, z: float) -> tuple[list[Chart], list[Table]]:
     ev = inp.event_day
     fell = int((day0["ret_pct"] < 0).sum())
     charts = []
@@ -278,13 +217,16 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
             Column("ticker", both("Company or fund", "企業・ファンド"),
                    lambda v, lang: short_name(inp, v, lang)),
             Column("group", both("Group", "グループ"), group_name),
+            Column("n_obs", both("Returns used", "推定に使った日数"), col_number(0), "right"),
+            Column("n_dropped", both("Dropped", "除外"), col_number(0), "right"),
             Column("beta", both("β", "β"), col_number(2), "right"),
             Column("ret_day0_pct", both("Return day 0", "当日の騰落率"), col_pct(2), "right"),
-            *_car_columns(stats, qqq=True),
+            *_car_columns(stats, z, qqq=True),
         ),
-        caption=both("Event study, market model vs SPY; t-statistics in brackets (last column: the same "
-                     "model vs QQQ)",
-                     "イベントスタディ（SPY基準のマーケットモデル、括弧内はt値。最終列はQQQ基準）"),
+        caption=both("Event study, market model vs SPY; ± gives the 95% confidence interval (last column: the "
+                     "same model vs QQQ). Benchmarks and series that follow them are not tested.",
+                     "イベントスタディ（SPY基準のマーケットモデル。±は95%信頼区間の幅。最終列はQQQ基準）。"
+                     "ベンチマークとそれに連動する系列は検証対象外"),
         sortable=True,
     )
     group_table = Table(
@@ -294,13 +236,59 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
             Column("group", both("Group", "グループ"), group_name),
             Column("benchmark", both("vs", "基準")),
             Column("beta", both("β", "β"), col_number(2), "right"),
-            *_car_columns(groups, qqq=False),
+            *_car_columns(groups, z, qqq=False),
         ),
-        caption=both("Equal-weighted group portfolios against each benchmark; t-statistics in brackets",
-                     "グループ別の等ウェイト・ポートフォリオ（ベンチマーク別、括弧内はt値）"),
+        caption=both("Equal-weighted group portfolios against each benchmark; ± gives the 95% confidence interval",
+                     "グループ別の等ウェイト・ポートフォリオ（ベンチマーク別。±は95%信頼区間の幅）"),
         sortable=True,
     )
     return charts, [table, group_table]
+
+
+def _reversal_table(inp: Inputs) -> Table:
+    """Did the abnormal fall come back? Nvidia's CAR after day 0, with its interval, the smallest
+    effect each window could detect, the share of the day-0 fall reversed, and Nvidia against the
+    semiconductor fund over the same sessions."""
+    r = inp.results
+    fund = inp.event.study.sector_fund.lower()
+    rows = []
+    for a, b in inp.event.study.reversal_windows:
+        def get(name: str) -> float:
+            m = r.get(name)
+            return float(m.value) if m is not None else np.nan
+        rows.append({"window": f"[+{a},+{b}]", "first": a, "last": b,
+                     "car_pct": get(f"nvda_car_{a}_{b}_pct"), "ci_lo_pct": get(f"nvda_ci_lo_car_{a}_{b}_pct"),
+                     "ci_hi_pct": get(f"nvda_ci_hi_car_{a}_{b}_pct"), "mde_pp": get(f"nvda_mde_car_{a}_{b}_pp"),
+                     "reversal_pct": get(f"nvda_reversal_{a}_{b}_pct"),
+                     "nvda_minus_fund_pp": get(f"nvda_minus_{fund}_{a}_{b}_pp")})
+    df = pd.DataFrame(rows)
+
+    def interval(w: str, lang: str) -> str:
+        x = df.set_index("window").loc[w]
+        if pd.isna(x["ci_lo_pct"]):
+            return status_word("not yet testable", lang)
+        sep = "〜" if lang == "ja" else " to "
+        return fmt.pct(x["ci_lo_pct"], 1, lang, signed=True) + sep + fmt.pct(x["ci_hi_pct"], 1, lang, signed=True)
+
+    return Table(
+        id="reversal-table",
+        data=df,
+        columns=(
+            Column("window", both("Sessions after the sell-off", "急落後の営業日")),
+            Column("car_pct", both("Nvidia CAR", "エヌビディアのCAR"), col_pct(1), "right"),
+            Column("window", both("95% interval", "95%信頼区間"), interval, "right"),
+            Column("mde_pp", both("Smallest detectable effect (pp)", "検出できる最小の効果（ポイント）"),
+                   col_number(0), "right"),
+            Column("reversal_pct", both("Share of day-0 fall reversed", "当日の下落を戻した割合"),
+                   col_pct(0, signed=False), "right"),
+            Column("nvda_minus_fund_pp", both(f"Nvidia − {fund.upper()} (pp)",
+                                              f"エヌビディア−{fund.upper()}（ポイント）"),
+                   col_number(1, signed=True), "right"),
+        ),
+        caption=both("Was the fall reversed? Abnormal returns after day 0, and Nvidia against the semiconductor "
+                     "fund from the day-0 close",
+                     "下落は戻ったか：急落翌日以降の異常リターンと、急落日の終値からのエヌビディアと半導体ETFの比較"),
+    )
 
 
 # --- market value lost ---------------------------------------------------------------------------
@@ -405,7 +393,8 @@ def _draw_recovery(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
     ax.barh(y, days, color=[colours[g] for g in d["group"]])
     for i, r in d.iterrows():
         if not r["recovered"]:
-            ax.annotate(both("not back", "未回復")[lang], (0, i), xytext=(3, 0), textcoords="offset points",
+            words = both("data end", "データ終了") if r["status"] == DATA_ENDED else both("not back", "未回復")
+            ax.annotate(words[lang], (0, i), xytext=(3, 0), textcoords="offset points",
                         va="center", color=pal.negative, fontsize=8)
     ax.set_yticks(y, d[f"label_{lang}"])
     ax.invert_yaxis()
@@ -417,9 +406,21 @@ def _draw_recovery(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=9)
 
 
+def _days_cell(data: pd.DataFrame) -> object:
+    """Trading days back, or why there is no number: not back yet, or the series stops first."""
+    by = data.set_index("ticker")
+
+    def cell(t: str, lang: str) -> str:
+        r = by.loc[t]
+        if r["status"] == DATA_ENDED:
+            return both("data end {d}", "データ終了 {d}")[lang].format(d=fmt.date(pd.Timestamp(r["data_end"]).date(),
+                                                                              lang))
+        return status_word(NEVER, lang) if pd.isna(r["trading_days"]) else fmt.number(r["trading_days"], 0)
+    return cell
+
+
 def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
-    rec = res.recovery[res.recovery["status"].isin([OK, "never"])].copy()
-    values.metric("recovery_ref_date", PRE_SHOCK.date(), "date", formula="last close before the sell-off")
+    rec = res.recovery[res.recovery["status"].isin([OK, NEVER, DATA_ENDED])].copy()
     if rec.empty:
         return [], []
     rec["name_ja"] = [inp.tickers[t].name_ja for t in rec["ticker"]]
@@ -428,32 +429,11 @@ def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Cha
     rec["last_close_date"] = [inp.closes[t].dropna().loc[: pd.Timestamp(inp.as_of)].index.max()
                               for t in rec["ticker"]]
     rec = rec.sort_values(["recovered", "trading_days"], ascending=[False, True], na_position="last")
-    nv = rec[rec["ticker"] == "NVDA"].iloc[0] if (rec["ticker"] == "NVDA").any() else None
-    src = ("snapshot",)
-    if nv is not None and nv["recovered"]:
-        put(values, "nvda_recovery_days", nv["trading_days"], "int", inputs=("snapshot:NVDA",),
-            formula="trading days until the first close above the 24 Jan 2025 close")
-        put(values, "nvda_recovery_date", nv["recovery_date"], "date", inputs=("snapshot:NVDA",))
-    if nv is not None:
-        put(values, "nvda_recovery_trough_pct", nv["trough_pct"], "pct", decimals=1, inputs=("snapshot:NVDA",),
-            formula="lowest close before recovery ÷ 24 Jan 2025 close − 1")
-        put(values, "nvda_recovery_trough_date", nv["trough_date"], "date", inputs=("snapshot:NVDA",))
     back = rec[rec["recovered"].astype(bool)]
-    values.metric("recovery_back_count", len(back), "int", inputs=src, formula="tickers back above the close")
-    values.metric("recovery_total_count", len(rec), "int", inputs=src, formula="tickers with data that day")
     never = rec[~rec["recovered"].astype(bool)]
-    values.metric("recovery_never_count", len(never), "int", inputs=src, formula="tickers not back yet")
-    if len(never) == 1:  # a list would not wrap on a phone (values never break)
-        values.metric("recovery_never_name", never["name"].iloc[0], "text", inputs=src)
-        values.metric("recovery_never_name_ja", never["name_ja"].iloc[0], "text", inputs=src)
-    if len(back):
-        slow = back.iloc[-1]
-        values.metric("recovery_slowest_name", slow["name"], "text", inputs=(f"snapshot:{slow['ticker']}",))
-        values.metric("recovery_slowest_name_ja", slow["name_ja"], "text", inputs=(f"snapshot:{slow['ticker']}",))
-        put(values, "recovery_slowest_days", slow["trading_days"], "int", inputs=(f"snapshot:{slow['ticker']}",),
-            formula="most trading days among the tickers that got back")
     cols = ["ticker", "name", "name_ja", "group", "status", "recovered", "day1_pct", "trough_pct", "trough_date",
-            "recovery_date", "trading_days", "calendar_days", "last_close_date", "label_en", "label_ja", "reason"]
+            "recovery_date", "trading_days", "calendar_days", "data_end", "last_close_date", "label_en", "label_ja",
+            "reason"]
     data = rec[cols].reset_index(drop=True)
     quick = back.iloc[0] if len(back) else None
     alt_en = (f"Bar chart of trading days until each of {len(rec)} tickers closed above its close of "
@@ -490,8 +470,7 @@ def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Cha
             Column("day1_pct", both("Day 0", "0日目"), col_pct(1), "right"),
             Column("trough_pct", both("Worst close", "最安値"), col_pct(1), "right"),
             Column("trough_date", both("Worst on", "最安値の日"), col_date),
-            Column("trading_days", both("Trading days to get back", "回復までの営業日数"),
-                   lambda v, lang: status_word("never", lang) if pd.isna(v) else fmt.number(v, 0), "right"),
+            Column("ticker", both("Trading days to get back", "回復までの営業日数"), _days_cell(data), "right"),
             Column("recovery_date", both("Back on", "回復日"), col_date),
             Column("last_close_date", both("Data to", "データ最終日"), col_date),
         ),
@@ -600,7 +579,8 @@ def build(inp: Inputs, values: Values) -> Products:
     res = market(inp)
     day0, stats, groups = _study_frames(inp, res)
     _study_values(inp, res, values, day0, stats, groups)
-    charts, tables = _study_products(inp, day0, stats, groups, res.event_study.car_paths)
+    charts, tables = _study_products(inp, day0, stats, groups, res.event_study.car_paths, res.event_study.spec.z)
+    tables.append(_reversal_table(inp))
     for part in (_market_value, _recovery, _path, demand_products):
         c, t = part(inp, res, values)
         charts += c

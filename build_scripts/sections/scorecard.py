@@ -1,303 +1,388 @@
-"""Section 5: every claim of the commentary with a verdict recomputed from this build's values.
+"""Section 5: every claim with the verdicts the claims engine computed for this edition, each test
+behind them (figure, threshold, outcome), the rule that combined them, and the verdict timeline.
 
-Each rule reads only values the other sections registered (and the market analysis they share),
-so a verdict moves when a data refresh or an earlier edition changes the evidence. A rule whose
-evidence is not in this edition returns "not yet testable" instead of guessing.
+This module only lays out what `claims.engine` decided; it computes no verdict itself.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+import html
 
 import pandas as pd
-import yaml
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 
-from ..paths import DATA
+from .. import fmt
+from ..catalog import both_words, word
+from ..charts.render import Chart
+from ..charts.style import Palette
+from ..claims.engine import ClaimVerdict, Figure, TestResult
+from ..claims.schema import ATTRIBUTION, EMPIRICAL, ClaimsFile, Step, Test
+from ..claims.timeline import changes
+from ..display import load_display
+from ..event import load_event
 from ..tables import Column, Table
-from ..values import Values
-from . import Inputs, Products, both
-from .market_results import market
+from ..values import Value, Values
+from . import Inputs, Products
+from .market_results import month_label
 
-CLAIMS_FILE = DATA / "claims.yaml"
-VERDICTS = {
-    "supported": both("Supported", "支持される"),
-    "partly": both("Partly supported", "一部支持"),
-    "not_supported": both("Not supported", "支持されない"),
-    "unverified": both("Unverified", "未確認"),
-    "not_yet": both("Not yet testable", "まだ検証できません"),
-}
 PAGE = {"headline": "headline.md", "efficiency": "efficiency.md", "overreaction": "overreaction.md",
         "investor": "investor.md"}
+# Each verdict also has a mark, so the timeline does not rely on colour alone (per language: the
+# Japanese chart font has the marks Japanese readers expect, ○△×).
+SYMBOL = {
+    "en": {"supported": "✓", "partly": "◐", "not_supported": "✗", "inconclusive": "?", "not_yet": "·",
+           "verified": "✓", "reported": "◐", "not_found": "✗"},
+    "ja": {"supported": "○", "partly": "△", "not_supported": "×", "inconclusive": "？", "not_yet": "・",
+           "verified": "○", "reported": "△", "not_found": "×"},
+}
+LANGS = ("en", "ja")
 
 
-@dataclass(frozen=True)
-class Verdict:
-    kind: str
-    en: str  # evidence, with {value_name} placeholders for printed figures
-    ja: str
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
-Rule = Callable[[Values, Inputs], Verdict]
+def slug(claim_id: str) -> str:
+    return claim_id.lower().replace(".", "-")
 
 
-def _has(values: Values, *names: str) -> bool:
-    return all(n in values.items for n in names)
+def badge(verdict: str, book: ClaimsFile, lang: str) -> str:
+    label = book.verdicts[verdict].label[lang]  # type: ignore[index]
+    tip = book.verdicts[verdict].definition[lang]  # type: ignore[index]
+    return f'<span class="verdict verdict--{verdict}" title="{esc(tip)}">{esc(label)}</span>'
 
 
-def _v(values: Values, name: str) -> float:
-    return float(values.items[name].value)
+# --- figures and thresholds as the page prints them -------------------------------------------------
+
+def _rule(fig: Figure) -> tuple[str, int | None]:
+    if fig.ref.startswith("metric:"):
+        return load_display().rule(fig.name, fig.unit)
+    # A fact used as it stands: whole numbers stay whole.
+    return ("int", None) if float(fig.value).is_integer() and abs(fig.value) >= 10 else ("number", 2)
 
 
-def headline_figure(values: Values, inp: Inputs) -> Verdict:
-    return Verdict(
-        "supported",
-        "The {v3_cost_total_usd} is DeepSeek's own figure for one training run of the base model V3 at an "
-        "assumed rental price; it leaves out research, staff, data and the cluster, and R1 came on top.",
-        "{v3_cost_total_usd}はDeepSeek自身が示した基盤モデルV3の学習一回分の費用（想定レンタル価格）で、"
-        "研究、人件費、データ、クラスタは含まず、R1の費用も別である。",
+def printed(fig: Figure, x: float, lang: str) -> str:
+    kind, decimals = _rule(fig)
+    return Value(fig.name, x, kind, fig.ref, decimals).text(lang)  # type: ignore[arg-type]
+
+
+def _unsigned(fig: Figure, x: float, lang: str) -> str:
+    kind, decimals = _rule(fig)
+    kind = {"pct_signed": "pct", "number_signed": "number"}.get(kind, kind)
+    return Value(fig.name, x, kind, fig.ref, decimals).text(lang)  # type: ignore[arg-type]
+
+
+def threshold_text(test: Test, fig: Figure | None, lang: str) -> str:
+    def one(x: float) -> str:
+        return _unsigned(fig, x, lang) if fig is not None else fmt.number(x, 2)
+
+    if test.compare == "between":
+        lo, hi = test.threshold  # type: ignore[misc]
+        return word(lang, "scorecard.compare.between", low=one(lo), high=one(hi))
+    return word(lang, f"scorecard.compare.{test.compare}", x=one(test.threshold))  # type: ignore[arg-type]
+
+
+def figure_cell(r: TestResult, lang: str) -> str:
+    if r.figure is None:
+        return "–"
+    text = esc(printed(r.figure, r.figure.value, lang))
+    if r.interval is not None:
+        level = fmt.pct(load_event().study.confidence * 100, 0, lang)
+        text += "<br><small>" + esc(word(lang, "scorecard.interval", level=level,
+                                         low=printed(r.figure, r.interval[0], lang),
+                                         high=printed(r.figure, r.interval[1], lang))) + "</small>"
+    return f'<span class="v" data-ref="{esc(r.figure.ref)}">{text}</span>'
+
+
+def outcome_cell(r: TestResult, book: ClaimsFile, lang: str) -> str:
+    text = book.outcomes[r.outcome][lang]  # type: ignore[index]
+    if r.why == "from":
+        text += " (" + word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)) + ")"
+    elif r.why == "waiting":
+        text += " (" + word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)) + ")"
+    elif r.why == "deadline":
+        text += " (" + word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)) + ")"
+    if not r.test.required and r.outcome == "pending":
+        text += " " + word(lang, "scorecard.optional")
+    return f'<span class="outcome outcome--{r.outcome}">{esc(text)}</span>'
+
+
+# --- the combination rule in words --------------------------------------------------------------------
+
+def rule_words(steps: tuple[Step, ...], tests: tuple[Test, ...], book: ClaimsFile, lang: str) -> str:
+    number = {t.id: f"T{i + 1}" for i, t in enumerate(tests)}
+    parts = []
+    for step in steps:
+        verdict = book.verdicts[step.verdict].label[lang]  # type: ignore[index]
+        conds = []
+        for key, want in (("pass", step.when.passed), ("fail", step.when.fail),
+                          ("inconclusive", step.when.inconclusive)):
+            if want is None:
+                continue
+            verb = word(lang, f"scorecard.rule.verb.{key}")
+            if want in ("all", "none", "some"):
+                conds.append(word(lang, f"scorecard.rule.{want}", outcome=verb))
+            elif isinstance(want, int):
+                conds.append(word(lang, "scorecard.rule.at_least", n=want,
+                                  outcome=word(lang, f"scorecard.rule.verb_plural.{key}")))
+            else:
+                names = "・".join(number[t] for t in want) if lang == "ja" else ", ".join(number[t] for t in want)
+                conds.append(word(lang, "scorecard.rule.named", tests=names, outcome=verb))
+        if conds:
+            parts.append(word(lang, "scorecard.rule.step", verdict=verdict,
+                              condition=word(lang, "scorecard.rule.and").join(conds)))
+        else:
+            parts.append(word(lang, "scorecard.rule.fallback", verdict=verdict))
+    return word(lang, "scorecard.rule.intro") + word(lang, "scorecard.rule.join").join(parts) + (
+        "。" if lang == "ja" else ".")
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def _changed(items: list, book: ClaimsFile, lang: str) -> str:
+    if not items:
+        return word(lang, "scorecard.never_changed")
+    return "<br>".join(esc(word(lang, "scorecard.changed_item", date=month_label(d, lang),
+                                verdict=book.verdicts[v].label[lang]))  # type: ignore[index]
+                       for d, v in items)
+
+
+def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFrame) -> Table:
+    by_id = {v.claim.id: v for v in verdicts}
+    hist = hist.set_index("claim_id") if len(hist) else hist
+    rows = []
+    for v in verdicts:
+        h = hist.loc[v.claim.id] if len(hist) and v.claim.id in hist.index else None
+        rows.append({
+            "claim_id": v.claim.id, "section": v.claim.section,
+            "claim_en": v.claim.text.en, "claim_ja": v.claim.text.ja,
+            "verdict": v.empirical or "", "attribution": v.attribution or "",
+            "pending_until": v.pending_until,
+            "judged_from": None if h is None else h["testable_from"],
+            "changed_on": "" if h is None else "; ".join(f"{d}:{x}" for d, x in h["changed_on"]),
+        })
+    df = pd.DataFrame(rows)
+
+    def claim_cell(cid: str, lang: str) -> str:
+        c = by_id[cid].claim
+        return f"**[{cid}](#{slug(cid)})** {esc(c.text[lang])} [→]({PAGE[c.section]})"
+
+    def verdict_cell(cid: str, lang: str) -> str:
+        v = by_id[cid]
+        out = []
+        if v.empirical:
+            text = badge(v.empirical, book, lang)
+            if v.pending_until:
+                text += " <small>" + esc(word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang)))
+                text += "</small>"
+            out.append(f"<small>{esc(word(lang, 'scorecard.kind.empirical'))}</small> {text}")
+        if v.attribution:
+            out.append(f"<small>{esc(word(lang, 'scorecard.kind.attribution'))}</small> "
+                       + badge(v.attribution, book, lang))
+        if v.claim.caveat:
+            out.append(f"<small>{esc(v.claim.caveat[lang])}</small>")
+        return "<br>".join(out)
+
+    def judged_cell(cid: str, lang: str) -> str:
+        h = hist.loc[cid] if len(hist) and cid in hist.index else None
+        d = None if h is None else h["testable_from"]
+        return "–" if d is None or pd.isna(d) else esc(month_label(d, lang))
+
+    def changed_cell(cid: str, lang: str) -> str:
+        h = hist.loc[cid] if len(hist) and cid in hist.index else None
+        return _changed([] if h is None else list(h["changed_on"]), book, lang)
+
+    return Table(
+        id="claims-scorecard",
+        data=df,
+        columns=(
+            Column("claim_id", both_words("scorecard.columns.claim"), claim_cell),
+            Column("claim_id", both_words("scorecard.columns.verdict"), verdict_cell),
+            Column("claim_id", both_words("scorecard.columns.testable_from"), judged_cell),
+            Column("claim_id", both_words("scorecard.columns.changed_on"), changed_cell),
+        ),
+        caption=both_words("scorecard.caption.claims"),
+        wrap=True,
     )
 
 
-def known_techniques(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "prior_art_by_others_count", "prior_art_papers_count", "prior_art_median_lead_years"):
-        return Verdict("unverified", "No prior-art timeline in this edition.", "この版には先行研究の年表がない。")
-    return Verdict(
-        "supported",
-        "{prior_art_by_others_count} of the {prior_art_papers_count} papers behind DeepSeek's techniques come "
-        "from other groups; the ideas were published a median {prior_art_median_lead_years} years before "
-        "DeepSeek used them.",
-        "DeepSeekの技術の元になった論文{prior_art_papers_count}本のうち{prior_art_by_others_count}本は他の研究機関の"
-        "もので、DeepSeekが使う中央値{prior_art_median_lead_years}年前に発表されていた。",
+def tests_table(v: ClaimVerdict, book: ClaimsFile) -> Table:
+    results = {f"T{i + 1}": r for i, r in enumerate(v.tests)}
+    df = pd.DataFrame([{
+        "number": n, "test_id": r.test.id, "metric": r.test.metric, "compare": r.test.compare,
+        "threshold": str(r.test.threshold), "value": None if r.figure is None else r.figure.value,
+        "interval_low": None if r.interval is None else r.interval[0],
+        "interval_high": None if r.interval is None else r.interval[1],
+        "outcome": r.outcome, "testable_from": r.test.testable_from, "deadline": r.test.deadline,
+        "required": r.test.required, "what_en": r.test.what.en, "what_ja": r.test.what.ja,
+    } for n, r in results.items()])
+    return Table(
+        id=f"claim-tests-{slug(v.claim.id)}",
+        data=df,
+        columns=(
+            Column("number", both_words("scorecard.columns.number")),
+            Column("number", both_words("scorecard.columns.test"), lambda n, lang: esc(results[n].test.what[lang])),
+            Column("number", both_words("scorecard.columns.figure"), lambda n, lang: figure_cell(results[n], lang),
+                   "right"),
+            Column("number", both_words("scorecard.columns.threshold"),
+                   lambda n, lang: esc(threshold_text(results[n].test, results[n].figure, lang))),
+            Column("number", both_words("scorecard.columns.outcome"),
+                   lambda n, lang: outcome_cell(results[n], book, lang)),
+        ),
+        caption={lang: word(lang, "scorecard.caption.tests", claim=v.claim.id) for lang in LANGS},
+        wrap=True,
     )
 
 
-def industry_known(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "moe_models_before_v3", "moe_models_count"):
-        return Verdict("unverified", "No model table in this edition.", "この版にはモデルの表がない。")
-    return Verdict(
-        "partly",
-        "Mixture of experts and FP8 were in wide use ({moe_models_before_v3} of {moe_models_count} MoE models "
-        "in our facts predate V3), but multi-head latent attention was DeepSeek's own idea, published with V2.",
-        "MoEとFP8は広く使われていた（ファクトにあるMoEモデル{moe_models_count}件のうち{moe_models_before_v3}件は"
-        "V3より前）が、マルチヘッド潜在アテンションはDeepSeek自身がV2で発表した技術である。",
+def vocabulary_table(book: ClaimsFile) -> Table:
+    order = [*EMPIRICAL, *ATTRIBUTION]
+    df = pd.DataFrame([{"verdict": k, "label_en": book.verdicts[k].label.en,  # type: ignore[index]
+                        "label_ja": book.verdicts[k].label.ja,  # type: ignore[index]
+                        "definition_en": book.verdicts[k].definition.en,  # type: ignore[index]
+                        "definition_ja": book.verdicts[k].definition.ja} for k in order])  # type: ignore[index]
+    return Table(
+        id="verdict-vocabulary",
+        data=df,
+        columns=(
+            Column("verdict", both_words("scorecard.columns.word"), lambda k, lang: badge(k, book, lang)),
+            Column("verdict", both_words("scorecard.columns.meaning"),
+                   lambda k, lang: esc(book.verdicts[k].definition[lang])),  # type: ignore[index]
+        ),
+        caption=both_words("scorecard.caption.vocabulary"),
+        wrap=True,
     )
 
 
-def techniques_named(values: Values, inp: Inputs) -> Verdict:
-    return Verdict(
-        "supported",
-        "DeepSeek's V3 report describes all three: mixture of experts ({v3_active_share_pct} of parameters "
-        "active per token), multi-head latent attention and FP8 training.",
-        "DeepSeekのV3報告書は三つすべてを説明している：MoE（トークンごとに働くパラメータは"
-        "{v3_active_share_pct}）、マルチヘッド潜在アテンション、FP8学習。",
+# --- the per-claim blocks ----------------------------------------------------------------------------
+
+def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: str) -> str:
+    """A collapsible block per claim: attribution, the tests table and the rule in words."""
+    c = v.claim
+    headline = badge(v.headline, book, lang)
+    n = len(v.tests)
+    summary = esc(word(lang, "scorecard.tests_summary", claim=c.id,
+                       verdict=book.verdicts[v.headline].label[lang], n=n))  # type: ignore[index]
+    lines = [f'<details class="claim" id="{slug(c.id)}" markdown>',
+             f"<summary>{headline} {summary}</summary>", "",
+             f"**{c.id}** {esc(c.text[lang])}", ""]
+    if c.attribution:
+        lines += [esc(word(lang, "scorecard.said_by", who=c.attribution.who[lang])) + " "
+                  + badge(v.attribution or "not_found", book, lang), ""]
+    if table is not None:
+        lines += [f"[[table:{table.id}]]", "",
+                  esc(rule_words(book.steps(c), c.tests, book, lang)), ""]
+    else:
+        lines += [esc(word(lang, "scorecard.no_tests")), ""]
+    if c.caveat:
+        lines += [f"*{esc(c.caveat[lang])}*", ""]
+    lines.append("</details>")
+    return "\n".join(lines)
+
+
+# --- the timeline chart ------------------------------------------------------------------------------
+
+def _colour(verdict: str, pal: Palette) -> str:
+    return {"supported": pal.positive, "verified": pal.positive, "partly": pal.series[4], "reported": pal.series[4],
+            "not_supported": pal.negative, "not_found": pal.negative, "inconclusive": pal.series[5],
+            "not_yet": pal.grid}[verdict]
+
+
+def _draw_timeline(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
+    claims = list(dict.fromkeys(df["claim_id"]))
+    dates = sorted(df["date"].unique())
+    x_of = {d: i for i, d in enumerate(dates)}
+    for r in df.itertuples():
+        y = claims.index(r.claim_id)
+        ax.add_patch(plt_rect(x_of[r.date] - 0.45, y - 0.4, 0.9, 0.8, _colour(r.verdict, pal)))
+        ax.text(x_of[r.date], y, SYMBOL[lang][r.verdict], ha="center", va="center", fontsize=7,
+                color=pal.text if r.verdict in ("not_yet", "partly", "inconclusive", "reported") else "#ffffff")
+    ax.set_xlim(-0.6, len(dates) - 0.4)
+    ax.set_ylim(len(claims) - 0.5, -0.5)
+    ax.set_yticks(range(len(claims)), claims, fontsize=8)
+    ticks = [i for i, d in enumerate(dates) if pd.Timestamp(d).month in (1, 4, 7, 10)]
+    ax.set_xticks(ticks, [month_label(pd.Timestamp(dates[i]).date(), lang) for i in ticks], fontsize=8)
+    ax.tick_params(axis="x", rotation=0, length=0)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    seen = [v for v in (*EMPIRICAL, *ATTRIBUTION) if v in set(df["verdict"])]
+    labels = dict(zip(df["verdict"], df[f"label_{lang}"], strict=False))
+    ax.legend(handles=[Patch(color=_colour(v, pal), label=f"{SYMBOL[lang][v]} {labels[v]}") for v in seen],
+              loc="upper center", bbox_to_anchor=(0.5, -0.06), ncols=3, fontsize=8)
+
+
+def plt_rect(x: float, y: float, w: float, h: float, colour: str) -> Patch:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, facecolor=colour, edgecolor="none")
+
+
+def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
+    if tl.empty:
+        return None
+    df = tl.copy()
+    for lang in LANGS:
+        df[f"label_{lang}"] = [book.verdicts[v].label[lang] for v in df["verdict"]]  # type: ignore[index]
+    last = df[df["date"] == df["date"].max()]
+    first_d, last_d = df["date"].min(), df["date"].max()
+    alt = {}
+    for lang in LANGS:
+        sep = "、" if lang == "ja" else ", "
+        counts = last["verdict"].value_counts()
+        tally = sep.join(f"{book.verdicts[v].label[lang]} {int(counts[v])}"  # type: ignore[index]
+                         for v in (*EMPIRICAL, *ATTRIBUTION) if v in counts)
+        alt[lang] = word(lang, "scorecard.timeline.alt", claims=df["claim_id"].nunique(), months=df["date"].nunique(),
+                         first=month_label(first_d, lang), last=fmt.date(last_d, lang), tally=tally)
+    height = 1.2 + 0.28 * df["claim_id"].nunique()
+    return Chart(
+        id="verdict-timeline",
+        data=df[["date", "claim_id", "verdict", "attribution", "label_en", "label_ja"]],
+        draw=_draw_timeline,
+        title=both_words("scorecard.timeline.title"),
+        alt=alt,
+        source=both_words("scorecard.timeline.source"),
+        size=(6.0, height),
     )
 
 
-def overreaction(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "nvda_recovery_days", "nvda_recovery_date"):
-        return Verdict("not_yet", "Nvidia has not closed above its pre-sell-off close in this edition.",
-                       "この版ではエヌビディアはまだ急落前の終値を上回っていない。")
-    kind = "supported" if _has(values, "nvda_12m_return_pct") and _v(values, "nvda_12m_return_pct") > 0 else "partly"
-    return Verdict(
-        kind,
-        "Nvidia closed back above its pre-sell-off close after {nvda_recovery_days} trading days "
-        "({nvda_recovery_date}); data-centre revenue kept rising.",
-        "エヌビディアは{nvda_recovery_days}営業日後（{nvda_recovery_date}）に急落前の終値を回復し、"
-        "データセンター売上も伸び続けた。",
-    )
+# --- build -------------------------------------------------------------------------------------------
 
-
-def r1_cost(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "r1_rl_cost_usd"):
-        return Verdict("not_yet", "R1's training cost had not been disclosed by this edition's date.",
-                       "この版の時点ではR1の学習費用は公表されていない。")
-    return Verdict(
-        "not_supported",
-        "Disclosed later: about {r1_rl_cost_usd} for R1's reinforcement learning (secondary source), small "
-        "next to the {v3_cost_total_usd} base-model run.",
-        "後に公表された：R1の強化学習は約{r1_rl_cost_usd}（二次情報）で、基盤モデルの{v3_cost_total_usd}より"
-        "はるかに小さい。",
-    )
-
-
-def cost_curves(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "epoch_gpu_price_perf_doubling_ml_years", "epoch_gpu_price_perf_doubling_all_years"):
-        return Verdict("unverified", "No cost-curve data in this edition.", "この版にはコスト曲線のデータがない。")
-    return Verdict(
-        "partly",
-        "The pace holds roughly: GPU price-performance doubles every {epoch_gpu_price_perf_doubling_ml_years} "
-        "years for machine-learning GPUs ({epoch_gpu_price_perf_doubling_all_years} for all GPUs). That "
-        "cheaper AI is good news is a judgement; the demand evidence is under the Jevons claim.",
-        "ペースはおおむね当てはまる：GPUの価格性能は機械学習向けで{epoch_gpu_price_perf_doubling_ml_years}年"
-        "（全GPUでは{epoch_gpu_price_perf_doubling_all_years}年）ごとに倍増している。AIが安くなるのが良い知らせか"
-        "どうかは判断であり、需要の根拠はジェボンズの主張の項にある。",
-    )
-
-
-def demand(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "dc_after_up_quarters", "dc_after_quarters", "capex_2025_beat"):
-        return Verdict("not_yet", "Too few quarters after the sell-off in this edition.",
-                       "この版では急落後の四半期がまだ少ない。")
-    up, n = _v(values, "dc_after_up_quarters"), _v(values, "dc_after_quarters")
-    kind = "supported" if n > 0 and up == n else "partly"
-    return Verdict(
-        kind,
-        "Nvidia's data-centre revenue rose in {dc_after_up_quarters} of the {dc_after_quarters} quarters "
-        "after the sell-off, and {capex_2025_beat} hyperscalers spent more than planned in 2025.",
-        "急落後の{dc_after_quarters}四半期のうち{dc_after_up_quarters}四半期でエヌビディアのデータセンター売上が"
-        "増え、2025年には{capex_2025_beat}社のハイパースケーラーが計画以上に投資した。",
-    )
-
-
-def fifty_thousand(values: Values, inp: Inputs) -> Verdict:
-    return Verdict(
-        "unverified",
-        "An unsourced claim. The most-cited estimate counts about {semianalysis_hopper_fleet} Hopper-class "
-        "GPUs of several kinds (H800, H100 and H20), not that many H100s; Nvidia called DeepSeek's compute "
-        "export-control compliant.",
-        "出典のない主張。よく引用される推計は、H100だけでなくH800やH20を含むHopper世代のGPUが約"
-        "{semianalysis_hopper_fleet}基というもの。エヌビディアは輸出規制に準拠していると述べた。",
-    ) if _has(values, "semianalysis_hopper_fleet") else Verdict(
-        "unverified", "No estimate in this edition.", "この版には推計がない。")
-
-
-def dally(values: Values, inp: Inputs) -> Verdict:
-    return Verdict(
-        "supported",
-        "Dally's own breakdown multiplies to about a thousandfold; most of it came from number formats and "
-        "instructions, little from chip process.",
-        "ダリー氏自身の内訳を掛け合わせると約千倍になり、その大半は数値形式と命令によるもので、"
-        "製造プロセスの寄与は小さい。",
-    )
-
-
-def top3(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "dip_event_top3_count", "dip_rules_tested"):
-        return Verdict("not_yet", "The twelve-month forward return is not known yet in this edition.",
-                       "この版では12か月後のリターンがまだわからない。")
-    hits = _v(values, "dip_event_top3_count")
-    return Verdict(
-        "supported" if hits > 0 else "not_supported",
-        "The wording is not found in primary sources. Tested anyway: the day ranks in the decade's top three "
-        "dip entries under {dip_event_top3_count} of {dip_rules_tested} definitions.",
-        "この表現は一次資料で確認できない。それでも検証すると、この日が過去10年の押し目の上位三位に入るのは"
-        "{dip_rules_tested}通りの定義のうち{dip_event_top3_count}通り。",
-    )
-
-
-def golden(values: Values, inp: Inputs) -> Verdict:
-    if not _has(values, "nvda_12m_return_pct", "spy_12m_return_pct"):
-        return Verdict("not_yet", "The twelve-month mark comes after this edition's date.",
-                       "12か月後の時点はこの版の日付より後である。")
-    nv, sp = _v(values, "nvda_12m_return_pct"), _v(values, "spy_12m_return_pct")
-    return Verdict(
-        "supported" if nv > sp and nv > 0 else "not_supported",
-        "Bought at the sell-off close and held twelve months: Nvidia {nvda_12m_return_pct}, "
-        "S&P 500 {spy_12m_return_pct}.",
-        "急落日の終値で買い12か月保有：エヌビディア{nvda_12m_return_pct}、S&P500 {spy_12m_return_pct}。",
-    )
-
-
-def _peer_rows(values: Values, inp: Inputs, tickers: tuple[str, ...]) -> pd.DataFrame:
-    rec = market(inp).recovery
-    return rec[rec["ticker"].isin(tickers)].set_index("ticker")
-
-
-def peers_recover(values: Values, inp: Inputs) -> Verdict:
-    rows = _peer_rows(values, inp, ("ANET", "MRVL"))
-    if len(rows) < 2:
-        return Verdict("unverified", "No prices for these stocks in this edition.", "この版には価格がない。")
-    for t in rows.index:
-        day, back = rows.loc[t, "day1_pct"], rows.loc[t, "trading_days"]
-        values.metric(f"sc_{t.lower()}_day0_pct", day, "pct", decimals=1, inputs=(f"snapshot:{t}",),
-                      formula="close-to-close return on the sell-off day")
-        if pd.notna(back):
-            values.metric(f"sc_{t.lower()}_recovery_days", int(back), "int", inputs=(f"snapshot:{t}",),
-                          formula="trading days until a close above the pre-sell-off close")
-    if not rows["recovered"].all():
-        return Verdict("partly", "Both fell hard ({sc_anet_day0_pct}, {sc_mrvl_day0_pct}); not both have recovered.",
-                       "両社とも大きく下げた（{sc_anet_day0_pct}、{sc_mrvl_day0_pct}）が、まだ両方は回復していない。")
-    return Verdict(
-        "supported",
-        "Arista fell {sc_anet_day0_pct} and Marvell {sc_mrvl_day0_pct}; they closed back above their "
-        "pre-sell-off closes after {sc_anet_recovery_days} and {sc_mrvl_recovery_days} trading days.",
-        "アリスタは{sc_anet_day0_pct}、マーベルは{sc_mrvl_day0_pct}下落し、それぞれ{sc_anet_recovery_days}営業日、"
-        "{sc_mrvl_recovery_days}営業日後に急落前の終値を回復した。",
-    )
-
-
-def software_rose(values: Values, inp: Inputs) -> Verdict:
-    rows = _peer_rows(values, inp, ("META", "CRM"))
-    if len(rows) < 2:
-        return Verdict("unverified", "No prices for these stocks in this edition.", "この版には価格がない。")
-    for t in rows.index:
-        values.metric(f"sc_{t.lower()}_day0_pct", rows.loc[t, "day1_pct"], "pct_signed", decimals=1,
-                      inputs=(f"snapshot:{t}",), formula="close-to-close return on the sell-off day")
-    rose = (rows["day1_pct"] > 0).all()
-    return Verdict(
-        "supported" if rose else "not_supported",
-        "On the day Meta moved {sc_meta_day0_pct} and Salesforce {sc_crm_day0_pct}.",
-        "当日の騰落率はメタが{sc_meta_day0_pct}、セールスフォースが{sc_crm_day0_pct}。",
-    )
-
-
-RULES: dict[str, Rule] = {f.__name__: f for f in (
-    headline_figure, known_techniques, industry_known, techniques_named, overreaction, r1_cost, cost_curves, demand,
-    fifty_thousand, dally, top3, golden, peers_recover, software_rose)}
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
-
-
-def load_claims(path: Path = CLAIMS_FILE) -> list[dict]:
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
-    unknown = sorted({c["check"] for c in claims} - set(RULES))
-    if unknown:
-        raise ValueError(f"{path.name}: unknown check rule(s) {unknown}")
-    return claims
-
-
-def fill(template: str, values: Values, lang: str, as_html: bool) -> str:
-    """Evidence with each {name} replaced by the value as the page prints it."""
-    def one(m: re.Match[str]) -> str:
-        val = values.items[m.group(1)]
-        return val.html(lang) if as_html else val.text(lang)
-
-    return PLACEHOLDER.sub(one, template)
+def register(values: Values, verdicts: list[ClaimVerdict], book: ClaimsFile) -> None:
+    tested = [v for v in verdicts if v.empirical]
+    attributed = [v for v in verdicts if v.attribution]
+    f = "claims with this verdict in this edition (claims engine)"
+    for kind in EMPIRICAL:
+        values.metric(f"claims_{kind}", sum(v.empirical == kind for v in tested), "int", formula=f)
+    for kind in ATTRIBUTION:
+        values.metric(f"claims_{kind}", sum(v.attribution == kind for v in attributed), "int", formula=f)
+    values.metric("claims_total", len(verdicts), "int", formula="claims checked")
+    values.metric("claims_tested", len(tested), "int", formula="claims with tests on figures")
+    values.metric("claims_attributed", len(attributed), "int", formula="claims with an attribution to check")
+    values.metric("claims_tests", sum(len(v.tests) for v in verdicts), "int", formula="tests in all")
+    values.metric("claims_not_scored", len(book.not_scored), "int", formula="claims with no verdict of their own")
+    for v in verdicts:
+        if v.claim.summary and v.empirical:
+            text = v.claim.summary[v.empirical]  # type: ignore[index]
+            values.labelled(f"summary_{slug(v.claim.id).replace('-', '_')}", v.empirical,
+                            {"en": text.en, "ja": text.ja}, ref=f"claim:{v.claim.id}")
+        values.labelled(f"verdict_{slug(v.claim.id).replace('-', '_')}", v.headline,
+                        {lang: book.verdicts[v.headline].label[lang] for lang in LANGS},  # type: ignore[index]
+                        ref=f"claim:{v.claim.id}")
 
 
 def build(inp: Inputs, values: Values) -> Products:
-    rows = []
-    for claim in load_claims():
-        verdict = RULES[claim["check"]](values, inp)
-        rows.append({
-            "claim_id": claim["id"], "section": claim["section"], "claim_en": claim["en"],
-            "claim_ja": claim["ja"], "verdict": verdict.kind,
-            **{f"evidence_{lang}": fill(getattr(verdict, lang), values, lang, False) for lang in ("en", "ja")},
-            **{f"evidence_html_{lang}": fill(getattr(verdict, lang), values, lang, True) for lang in ("en", "ja")},
-        })
-    df = pd.DataFrame(rows)
-    for kind in VERDICTS:
-        values.metric(f"claims_{kind}", int((df["verdict"] == kind).sum()), "int",
-                      formula=f"claims with the verdict '{kind}'")
-    values.metric("claims_total", len(df), "int", formula="claims checked")
+    book, verdicts, tl = inp.book, inp.verdicts, inp.timeline
+    register(values, verdicts, book)
+    hist = changes(tl) if len(tl) else pd.DataFrame(columns=["claim_id", "testable_from", "changed_on"])
+    tests = {v.claim.id: tests_table(v, book) for v in verdicts if v.tests}
+    blocks = {lang: "\n\n".join(claim_block(v, book, tests.get(v.claim.id), lang) for v in verdicts)
+              for lang in LANGS}
+    not_scored = {lang: "\n".join(f"- **{esc(cid)}** {esc(t[lang])}" for cid, t in book.not_scored.items())
+                  for lang in LANGS}
+    chart = timeline_chart(tl, book)
+    return Products(charts=[chart] if chart else [],
+                    tables=[claims_table(verdicts, book, hist), vocabulary_table(book), *tests.values()],
+                    blocks={"claim-details": blocks, "claims-not-scored": not_scored})
 
-    def claim_cell(v: str, lang: str) -> str:
-        row = df.set_index("claim_id").loc[v]
-        return f"**{v}** {row[f'claim_{lang}']} [→]({PAGE[row['section']]})"
-
-    table = Table(
-        id="claims-scorecard",
-        data=df.drop(columns=["evidence_html_en", "evidence_html_ja"]),
-        columns=(
-            Column("claim_id", both("Claim", "主張"), claim_cell),
-            Column("verdict", both("Verdict", "判定"),
-                   lambda v, lang: f'<span class="verdict verdict--{v}">{VERDICTS[v][lang]}</span>'),
-            Column("claim_id", both("Evidence", "根拠"),
-                   lambda v, lang: df.set_index("claim_id").loc[v, f"evidence_html_{lang}"]),
-        ),
-        caption=both("Every claim of the commentary, checked", "解説記事のすべての主張の検証結果"),
-        wrap=True,
-    )
-    return Products(tables=[table])

@@ -19,11 +19,12 @@ import yaml
 from pytest_httpserver import HTTPServer
 
 from build_scripts import refresh
-from build_scripts.market.schema import validate_prices
-from build_scripts.market.snapshot import read_price_csv, series_entry
+from build_scripts.fetch.mimic import RECORDED
+from build_scripts.market.manifest import origin_record
+from build_scripts.market.schema import read_price_csv, validate_prices
 from build_scripts.market.store import json_bytes
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures"  # test-only files; provider payloads are in RECORDED
 START = "2026-08-07"  # first committed row in fixtures/committed/nvda.csv
 YAHOO_PATH = "/v8/finance/chart/NVDA"
 TIINGO_PATH = "/tiingo/daily/nvda/prices"
@@ -31,8 +32,18 @@ EDGAR_PATH = "/api/xbrl/companyfacts/CIK0001045810.json"
 FAST_HTTP = {"timeout_seconds": 0.3, "attempts": 3, "backoff_seconds": 0.001, "max_wait_seconds": 0.01}
 
 
+COMPILED = {
+    "provider": "compiled",
+    "url": "https://github.com/wudn9922/my-stock-screener/tree/b32ec9f7898663f84ddbb9dbed895ede52c2cfd9/data",
+    "terms": "Yahoo Finance data are for personal and research use only.",
+    "retrieved_at": "2026-11-01",
+    "description": "test snapshot",
+    "sources": {"mss": "https://github.com/wudn9922/my-stock-screener/tree/b32ec9f7898663f84ddbb9dbed895ede52c2cfd9/data"},
+}
+
+
 def payload(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return json.loads((RECORDED / name).read_text(encoding="utf-8"))
 
 
 def sha(path: Path) -> str:
@@ -51,24 +62,27 @@ def sources_doc(providers: list[str], http: dict[str, Any] | None = None) -> dic
     return doc
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """tmp/data with the NVDA fixture committed, a matching manifest and sources.yaml."""
-    root = tmp_path / "data"
+def make_data_dir(root: Path) -> Path:
+    """`root` as a data folder: the NVDA fixture committed, a matching manifest, tickers and sources."""
     prices = root / "market" / "prices"
     prices.mkdir(parents=True)
     (root / "facts").mkdir()
+    shutil.copy(Path(refresh.DATA) / "tickers.yaml", root / "tickers.yaml")
     target = prices / "nvda.csv"
     shutil.copy(FIXTURES / "committed" / "nvda.csv", target)
     df = validate_prices(read_price_csv(target), "nvda.csv")
-    entry = series_entry(
-        df, target.read_bytes(), target, {"provider": "compiled", "retrieved_at": "2026-11-01"}, root / "market"
-    )
+    entry = origin_record(df, target.read_bytes(), target, root / "market", COMPILED)
     (root / "market" / "manifest.json").write_bytes(
         json_bytes({"snapshot": "market prices, daily", "series": {"NVDA": entry}})
     )
     write_sources(root, sources_doc(["yahoo"]))
     return root
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """tmp/data with the NVDA fixture committed, a matching manifest, tickers.yaml and sources.yaml."""
+    return make_data_dir(tmp_path / "data")
 
 
 def write_sources(root: Path, doc: dict[str, Any]) -> None:
@@ -100,3 +114,15 @@ def yahoo_doc() -> dict[str, Any]:
 
 def tiingo_doc() -> list[dict[str, Any]]:
     return copy.deepcopy(payload("tiingo_prices_nvda.json"))
+
+
+def said(capsys: pytest.CaptureFixture[str]) -> str:
+    """The printed report as one line, without the table's borders and wrapping."""
+    text = capsys.readouterr().out
+    for ch in "│┃┏┓┗┛┡┩└┘━─┳┻╇┼":
+        text = text.replace(ch, " ")
+    return " ".join(text.split())
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())

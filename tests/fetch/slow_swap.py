@@ -1,9 +1,12 @@
-"""Run a refresh whose file writes stall at a chosen point, so a test can kill it there.
+"""Run a refresh whose snapshot swap stalls at a chosen step, so a test can kill it there.
 
-    python tests/fetch/slow_swap.py {stage|move} --data-dir DIR --only NVDA
+    python tests/fetch/slow_swap.py {copied|journal|exchanged|between-renames} --data-dir DIR --only NVDA
 
-`stage`: stall after the first new file is staged (nothing moved into data/ yet).
-`move`: stall after the first file has been moved into data/ (the manifest not yet).
+`copied`: the new copy of data/market is complete in staging; nothing else has happened.
+`journal`: the journal is written; the folders are about to be exchanged.
+`exchanged`: the folders are exchanged; the old copy and the journal are not yet cleared.
+`between-renames`: as on a system without an atomic exchange, the old folder has been renamed
+away and the new one not yet renamed in.
 Prints "STALLED" when it gets there, then sleeps until killed.
 """
 
@@ -26,23 +29,39 @@ def stall() -> None:
 
 def main() -> int:
     point, argv = sys.argv[1], sys.argv[2:]
-    if point == "stage":
-        real_stage = store._stage
+    real_copy, real_exchange, real_rename = store._copy_tree, store.exchange, store.rename
+    if point == "copied":
 
-        def stage(data, name, staging):
-            tmp = real_stage(data, name, staging)
+        def copy_tree(src, dst):
+            real_copy(src, dst)
             stall()
-            return tmp
 
-        store._stage = stage
+        store._copy_tree = copy_tree
+    elif point == "journal":
+
+        def exchange(a, b):
+            stall()
+            return real_exchange(a, b)
+
+        store.exchange = exchange
+    elif point == "exchanged":
+
+        def exchange(a, b):
+            done = real_exchange(a, b)
+            assert done, "this system cannot exchange folders atomically"
+            stall()
+            return done
+
+        store.exchange = exchange
     else:
-        real_replace = store.os.replace
 
-        def replace(src, dst):
-            real_replace(src, dst)
-            stall()
+        def rename(a, b):
+            real_rename(a, b)
+            if Path(b).name.endswith(".old"):
+                stall()
 
-        store.os.replace = replace
+        store.exchange = lambda a, b: False
+        store.rename = rename
     return refresh.run(argv)
 
 

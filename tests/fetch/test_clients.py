@@ -16,7 +16,7 @@ from build_scripts.fetch.tiingo import Tiingo
 from build_scripts.fetch.yahoo import Yahoo, parse_chart
 from build_scripts.paths import DATA
 
-from .conftest import EDGAR_PATH, FIXTURES, TIINGO_PATH, YAHOO_PATH, payload, yahoo_doc
+from .conftest import EDGAR_PATH, FIXTURES, RECORDED, TIINGO_PATH, YAHOO_PATH, payload, yahoo_doc
 
 POLICY = RetryPolicy(timeout_seconds=0.3, attempts=3, backoff_seconds=0.5, max_wait_seconds=60)
 
@@ -239,4 +239,4 @@ def test_edgar_conflicting_values_in_one_filing_fail() -> None:
 
 def test_fixture_payloads_are_valid_json() -> None:
     for name in ("yahoo_chart_nvda.json", "tiingo_prices_nvda.json", "edgar_companyfacts_nvda.json"):
-        assert json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+        assert json.loads((RECORDED / name).read_text(encoding="utf-8"))

@@ -29,6 +29,7 @@ from .conftest import (
     TIINGO_PATH,
     YAHOO_PATH,
     payload,
+    said,
     sha,
     sources_doc,
     tiingo_doc,
@@ -116,14 +117,6 @@ def prov(
     monkeypatch.setenv("TIINGO_API_KEY", "test-key")
     write_sources(data_dir, sources_doc([request.param.name]))
     return request.param()
-
-
-def said(capsys: pytest.CaptureFixture[str]) -> str:
-    """The printed report as one line, without the table's borders and wrapping."""
-    text = capsys.readouterr().out
-    for ch in "│┃┏┓┗┛┡┩└┘━─┳┻╇┼":
-        text = text.replace(ch, " ")
-    return " ".join(text.split())
 
 
 def committed_sha(data_dir: Path) -> str:
