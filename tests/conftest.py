@@ -34,9 +34,51 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def mike_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two editions (v1, and v2 as `latest`) published with mike to a real git repository,
+    checked out as GitHub Pages would serve the branch."""
+    import io
+    import subprocess
+    import tarfile
+
+    from build_scripts.deploy import deploy
+
+    repo = tmp_path_factory.mktemp("mike-repo")
+    for args in (["init", "-q"], ["config", "user.email", "ci@example.org"], ["config", "user.name", "CI"],
+                 ["commit", "-q", "--allow-empty", "-m", "init"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    deploy("v1", None, "Edition one", [], repo=repo)
+    deploy("v2", None, "Edition two", ["latest"], set_default="latest", repo=repo)
+    out = tmp_path_factory.mktemp("gh-pages")
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(out, filter="data")
+    return out
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """The session's built site, served on 127.0.0.1."""
     from build_scripts.shots import serve
 
     with serve(built_site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    axe = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.fail("the accessibility gate needs axe-core: run `make test-tools` (npm ci in tests/a11y/; "
+                    "Debian: apt-get install nodejs npm)")
+    return axe
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, site_url: str, axe_source: Path) -> Iterator[object]:
+    """Each page of the built site visited once per colour scheme and width (tests/browser_pages.py)."""
+    from tests.browser_pages import PageVisits
+
+    visits = PageVisits(browser, site_url, axe_source)
+    yield visits
+    visits.close()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
 from collections.abc import Iterator
 
 import pytest
 
 from build_scripts.shots import serve
+from tests.browser_pages import SCHEMES, WIDTHS, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,25 +43,53 @@ def test_language_switch_keeps_the_page(browser, site_url: str) -> None:
     ctx.close()
 
 
-@pytest.mark.parametrize("path", ["", "headline/", "efficiency/", "overreaction/", "investor/",
-                                  "methodology/", "ja/", "ja/investor/"])
-def test_pages_load_nothing_from_other_hosts_and_log_no_errors(browser, site_url: str, path: str) -> None:
-    ctx, page, errors, requests = open_page(browser, f"{site_url}/{path}")
-    page.mouse.wheel(0, 20000)  # pull in lazy images
-    page.wait_for_load_state("networkidle")
-    foreign = [r for r in requests if not r.startswith(site_url) and not r.startswith("data:")]
-    assert not foreign, foreign
+@pytest.mark.parametrize("path", site_pages())
+def test_page_loads_cleanly(page_visits, path: str) -> None:
+    """No console error, nothing from another host, no failed request, and every chart loads,
+    in both colour schemes at desktop and phone width."""
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            visit = page_visits.get(path, scheme, width)
+            state = f"{path or 'home'} ({scheme}, {width})"
+            assert not visit.errors, (state, visit.errors)
+            assert not visit.foreign, (state, visit.foreign)
+            assert not visit.failed, (state, visit.failed)
+            assert not visit.broken_images, (state, visit.broken_images)
+
+
+def test_chart_pages_have_charts(page_visits) -> None:
+    for path in ("overreaction/", "ja/overreaction/", "investor/", "headline/"):
+        assert page_visits.get(path).images >= 2, path
+
+
+@pytest.mark.parametrize("path", site_pages())
+def test_phone_width_has_no_sideways_scroll(page_visits, path: str) -> None:
+    for scheme in SCHEMES:
+        width = page_visits.get(path, scheme, "phone").scroll_width
+        assert width <= WIDTHS["phone"][0], f"{path or 'home'} is {width}px wide at a 390px viewport"
+
+
+def search(page, words: str) -> list[str]:
+    page.click("input[data-md-component=search-query]") if page.is_visible(
+        "input[data-md-component=search-query]") else page.click("label.md-header__button[for=__search]")
+    page.fill("input[data-md-component=search-query]", words)
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+def test_english_search_finds_english_words(browser, site_url: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/")
+    hrefs = search(page, "overreaction")
+    assert hrefs and not any("/ja/" in h for h in hrefs), hrefs
+    assert any(h.startswith(f"{site_url}/overreaction/") for h in hrefs), hrefs
     assert not errors, errors
     ctx.close()
 
 
 def test_japanese_search_finds_japanese_words(browser, site_url: str) -> None:
     ctx, page, _, _ = open_page(browser, f"{site_url}/ja/")
-    page.click("input[data-md-component=search-query]")
-    page.fill("input[data-md-component=search-query]", "買い場")
-    page.keyboard.press("End")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    hrefs = search(page, "買い場")
     assert hrefs and all("/ja/" in h for h in hrefs), hrefs
     ctx.close()
 
@@ -76,11 +102,17 @@ def test_dark_scheme_shows_the_dark_charts(browser, site_url: str) -> None:
     ctx.close()
 
 
-@pytest.mark.parametrize("path", ["", "overreaction/", "ja/methodology/"])
-def test_phone_width_has_no_sideways_scroll(browser, site_url: str, path: str) -> None:
-    ctx, page, _, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"page is {width}px wide at a 390px viewport"
+def test_dark_toggle_swaps_the_charts(browser, site_url: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/overreaction/", color_scheme="light")
+    assert page.is_visible("img[src*='day0-moves-light.svg']")
+    page.click("form[data-md-component=palette] label:visible")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    assert page.is_visible("img[src*='day0-moves-dark.svg']")
+    assert not page.is_visible("img[src*='day0-moves-light.svg']")
+    page.reload()  # the choice is kept
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert not errors, errors
     ctx.close()
 
 
@@ -101,29 +133,32 @@ def test_sortable_table_sorts_numerically(browser, site_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def mike_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from build_scripts.deploy import deploy
-
-    repo = tmp_path_factory.mktemp("mike-repo")
-    for args in (["init", "-q"], ["config", "user.email", "ci@example.org"], ["config", "user.name", "CI"],
-                 ["commit", "-q", "--allow-empty", "-m", "init"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    deploy("ed1", None, "Edition one", ["latest"], set_default="latest", repo=repo)
-    out = tmp_path_factory.mktemp("gh-pages")
-    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(out, filter="data")
-    with serve(out) as url:
+def mike_site(mike_pages) -> Iterator[str]:
+    with serve(mike_pages) as url:
         yield url
 
 
 def test_language_switch_keeps_page_and_edition_under_mike(browser, mike_site: str) -> None:
-    ctx, page, errors, _ = open_page(browser, f"{mike_site}/ed1/efficiency/")
+    ctx, page, errors, _ = open_page(browser, f"{mike_site}/v1/efficiency/")
     assert page.locator(".md-version").count() == 1, "version selector missing"
     switch_language(page, "ja")
-    assert page.url == f"{mike_site}/ja/ed1/efficiency/"
+    assert page.url == f"{mike_site}/ja/v1/efficiency/"
     assert page.get_attribute("html", "lang") == "ja"
     switch_language(page, "en")
-    assert page.url == f"{mike_site}/ed1/efficiency/"
+    assert page.url == f"{mike_site}/v1/efficiency/"
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "ja/"])
+def test_version_selector_lists_the_editions(browser, mike_site: str, prefix: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{mike_site}/{prefix}v2/")
+    page.wait_for_selector(".md-version__current")
+    page.hover(".md-version")
+    items = page.eval_on_selector_all(".md-version__link", "els => els.map(e => [e.textContent.trim(), e.href])")
+    assert [t.split()[0:2] for t, _ in items] == [["Edition", "two"], ["Edition", "one"]], items
+    assert [h for _, h in items] == [f"{mike_site}/{prefix}v2/", f"{mike_site}/{prefix}v1/"], items
+    page.click(".md-version__link >> text=Edition one")
+    page.wait_for_url(f"{mike_site}/{prefix}v1/", timeout=10000)
     assert not errors, errors
     ctx.close()
