@@ -142,14 +142,20 @@ def digests(folder: Path, pattern: str) -> dict[str, str]:
             for p in sorted(folder.glob(pattern))}
 
 
-def chart_changes(build_dir: Path, before_svg: dict, before_csv: dict) -> dict[str, Any]:
-    after_svg = digests(build_dir / "pages", "*/generated/charts/*.svg")
-    after_csv = digests(build_dir / "pages", "*/generated/data/*.csv")
-    redrawn = sorted(k for k in after_svg if before_svg.get(k) != after_svg[k])
-    data_changed = sorted(k for k in after_csv if before_csv.get(k) != after_csv[k])
-    charts = {k.split("/")[-1].rsplit("-", 1)[0] for k in after_svg}
-    changed_charts = sorted({k.split("/")[-1].removesuffix(".csv") for k in data_changed} & charts)
+def chart_state(build_dir: Path) -> dict[str, dict[str, str]]:
+    """Digests of each chart's render keys (what decides a redraw) and of every CSV download."""
+    return {"keys": digests(build_dir / "chart-cache", "*/*.key"),
+            "csv": digests(build_dir / "pages", "*/generated/data/*.csv")}
+
+
+def chart_changes(build_dir: Path, before: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Charts redrawn (their render key changed) against charts whose data changed."""
+    after = chart_state(build_dir)
+    redrawn = sorted(k for k in after["keys"] if before["keys"].get(k) != after["keys"][k])
     redrawn_charts = sorted({k.split("/")[-1].rsplit("-", 1)[0] for k in redrawn})
+    charts = {k.split("/")[-1].rsplit("-", 1)[0] for k in after["keys"]}
+    data_changed = sorted(k for k in after["csv"] if before["csv"].get(k) != after["csv"][k])
+    changed_charts = sorted({k.split("/")[-1].removesuffix(".csv") for k in data_changed} & charts)
     return {"svgs_redrawn": len(redrawn), "charts_redrawn": redrawn_charts,
             "charts_whose_data_changed": changed_charts, "csv_changed": len(data_changed),
             "only_what_changed": redrawn_charts == changed_charts}
@@ -282,7 +288,8 @@ def print_report(r: dict[str, Any]) -> None:
     n = b["noop"]
     t.add_row("no-op rebuild (median)", f"{n['seconds']:.1f}",
               f"load {n['load']:.1f} · analysis {n['analysis']:.1f} · charts+tables {n['charts_tables']:.1f} · "
-              f"mkdocs {n['mkdocs']:.1f}; {n['charts_drawn']} SVGs redrawn")
+              f"mkdocs {n['mkdocs']:.1f}; {n['charts_drawn']} SVGs redrawn "
+              f"({', '.join(n.get('charts_redrawn', [])) or 'none'})")
     t.add_row("two bare mkdocs builds (median)", f"{b['bare']['seconds']:.1f}", "")
     t.add_row("no-op ÷ bare", f"{b['noop_ratio']:.2f}", "goal ≤ 1.5")
     c = b["one_ticker"]
@@ -343,24 +350,26 @@ def main(argv: list[str] | None = None) -> int:
         env = {"REPORT_BUILD_DIR": str(build_dir)}
         print("clean build …", file=sys.stderr)
         clean = run_stage("clean", env, str(site))
-        noop, bare = [], []
+        noop, bare, noop_redrawn = [], [], set()
         for i in range(args.runs):  # interleaved, so machine load hits both alike
             print(f"no-op rebuild and bare mkdocs, run {i + 1}/{args.runs} …", file=sys.stderr)
+            before = chart_state(build_dir)
             noop.append(run_stage("rebuild", env, str(site)))
+            noop_redrawn.update(chart_changes(build_dir, before)["charts_redrawn"])
             bare.append(run_stage("bare", env, str(site), noop[-1]["epoch"]))
         noop_med = {k: statistics.median(r[k] for r in noop) for k in
                     ("seconds", "load", "analysis", "charts_tables", "mkdocs", "peak_mib")}
         noop_med["charts_drawn"] = max(r["charts_drawn"] for r in noop)
+        noop_med["charts_redrawn"] = sorted(noop_redrawn)  # should be none: nothing changed
         bare_s = statistics.median(r["seconds"] for r in bare)
         print(f"rebuild after a change to {CHANGED_TICKER} …", file=sys.stderr)
         data = work / "data"
         shutil.copytree(DATA, data)
         change = change_one_ticker(data, CHANGED_TICKER)
-        before_svg = digests(build_dir / "pages", "*/generated/charts/*.svg")
-        before_csv = digests(build_dir / "pages", "*/generated/data/*.csv")
+        before = chart_state(build_dir)
         one = run_stage("rebuild", {**env, "REPORT_DATA_DIR": str(data)}, str(site))
         one_ticker = {"ticker": CHANGED_TICKER, "change": change, "seconds": one["seconds"],
-                      **chart_changes(build_dir, before_svg, before_csv)}
+                      **chart_changes(build_dir, before)}
         # Measure the pages of the committed data, not of the changed copy.
         run_stage("rebuild", env, str(site))
         report["build"] = {"clean": clean, "noop": noop_med, "noop_runs": [r["seconds"] for r in noop],
