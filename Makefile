@@ -10,7 +10,7 @@ SITE_STAMP := $(VENV)/.site-$(shell sha256sum requirements.lock 2>/dev/null | cu
 TEST_STAMP := $(VENV)/.test-$(shell sha256sum requirements-test.lock 2>/dev/null | cut -c1-16)
 PIP     := $(PY) -m pip install --disable-pip-version-check -q --require-hashes --no-deps
 
-.PHONY: site data serve serve-ja serve-editions test test-fast lint refresh bench shots editions deploy clean distclean lock help
+.PHONY: site data serve serve-ja serve-editions test test-tools test-fast lint refresh bench shots editions deploy clean distclean lock help
 
 help:
 	@echo "make site      build data products and the bilingual site into site/ (offline)"
@@ -18,7 +18,8 @@ help:
 	@echo "make serve     live preview for authors at http://127.0.0.1:8000 (English)"
 	@echo "make serve-ja  live preview of the Japanese edition (http://127.0.0.1:8001/ja/)"
 	@echo "make refresh   fetch new prices from the providers (the only networked step)"
-	@echo "make bench     measure analysis and build speed"
+	@echo "make test-fast the quick loop: every test that needs no site build and no browser"
+	@echo "make bench     measure builds, page weight and scale (ARGS=--lighthouse adds Lighthouse)"
 	@echo "make editions  build every edition of data/editions.yaml into the local gh-pages branch"
 	@echo "make serve-editions  serve the gh-pages branch at http://127.0.0.1:8002 (version selector)"
 	@echo "make deploy    push gh-pages to origin (needs SITE_URL set when the editions were built)"
@@ -45,7 +46,20 @@ serve: data
 serve-ja: data
 	$(RUN) -m mkdocs serve -f mkdocs.ja.yml -a 127.0.0.1:8001 --watch build_scripts --watch data --watch docs/partials
 
-test: $(TEST_STAMP)
+# The page gates need system Chromium, Java (Nu Html Checker) and npm (axe-core, vnu-jar from
+# tests/a11y/package-lock.json). `.ci/run` installs the system packages on Debian.
+A11Y_TOOLS := tests/a11y/node_modules/.package-lock.json
+
+$(A11Y_TOOLS): tests/a11y/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make test needs npm for axe-core and the Nu Html Checker (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd tests/a11y && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+test-tools: $(A11Y_TOOLS)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || { echo "make test needs Chromium for the browser tests (Debian: apt-get install chromium; or run .ci/run)"; exit 1; }
+	@command -v java >/dev/null 2>&1 || { echo "make test needs Java 11+ for the Nu Html Checker (Debian: apt-get install default-jre-headless; or run .ci/run)"; exit 1; }
+
+test: $(TEST_STAMP) test-tools
 	$(RUN) -m ruff check build_scripts tests
 	$(RUN) -m pytest
 
@@ -58,8 +72,17 @@ lint: $(TEST_STAMP)
 refresh: $(SITE_STAMP)
 	$(RUN) -m build_scripts refresh $(ARGS)
 
+# `make bench` measures builds, rebuilds, page weight and scale; ARGS=--lighthouse adds Lighthouse
+# (npm lighthouse from tests/lighthouse/, three runs per page; several minutes).
+LH_TOOLS := tests/lighthouse/node_modules/.package-lock.json
+
+$(LH_TOOLS): tests/lighthouse/package-lock.json
+	cd tests/lighthouse && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
 bench: $(TEST_STAMP)
-	$(RUN) -m build_scripts.bench
+	@case " $(ARGS) " in *" --lighthouse "*) $(MAKE) --no-print-directory $(LH_TOOLS);; esac
+	$(RUN) -m build_scripts.bench $(ARGS)
 
 shots: site $(TEST_STAMP)
 	$(RUN) -m build_scripts.shots build/shots "" headline/ efficiency/ overreaction/ investor/ methodology/

@@ -2,26 +2,55 @@
 
 Charts, downloads and page values are built into build/ (see paths.py), so docs/ holds only what
 authors write. Here they join the site under generated/, and pages are rendered from the values.
+
+After rendering, the hook does at build time what would otherwise cost the reader's phone time
+(see page_markup and theme_css): tables arrive wrapped, images sized, the theme's CSS cut down to
+what the pages use, and the search index written without escaping every Japanese character.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import json
+from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from build_scripts.page_markup import ReportMarkupExtension
 from build_scripts.pages import PageError, load_context, render
 from build_scripts.paths import generated_root
+from build_scripts.theme_css import write_theme_css
+
+# The theme puts `autocomplete` on its two hidden toggles (drawer, search), which HTML allows only
+# on text-like inputs. The markup sits outside every template block, so it cannot be overridden
+# without copying the whole base template; the exact strings are replaced instead, and a theme
+# update that changes them fails the build rather than passing unnoticed.
+_TOGGLES = tuple(
+    f'<input class="md-toggle" data-md-toggle="{name}" type="checkbox" id="__{name}" autocomplete="off">'
+    for name in ("drawer", "search")
+)
+_pages: list[str] = []
+
+
+def on_env(env, config, files):
+    # The theme's bundle carries a content hash in its name; main.html loads it after the page.
+    bundles = [f.src_uri for f in files if PurePosixPath(f.src_uri).match("assets/javascripts/bundle.*.min.js")]
+    if len(bundles) != 1:
+        raise PluginError(f"expected one theme bundle in assets/javascripts/, found {bundles}")
+    env.globals["theme_bundle"] = bundles[0]
+    return env
 
 
 @event_priority(100)  # before mike's plugin adds the version to site_url
 def on_config(config):
-    """Each language's site lives under its own prefix of the one site root (ja/ for Japanese);
-    and the header and the outdated-edition banner need the edition's data date."""
+    """Each language's site lives under its own prefix of the one site root (ja/ for Japanese); the
+    header and the outdated-edition banner need the edition's data date; and the Markdown step that
+    wraps tables at build time joins the page's extensions."""
+    _pages.clear()
     lang = config["theme"]["language"]
+    config["markdown_extensions"].append(ReportMarkupExtension(generated_root(lang)))
     if lang != "en" and config["site_url"] and not config["site_url"].endswith(f"/{lang}/"):
         config["site_url"] = urljoin(config["site_url"], f"{lang}/")
     try:
@@ -49,3 +78,46 @@ def on_page_markdown(markdown, page, config, files):
         return render(markdown, load_context(config["theme"]["language"]), depth, page.file.src_uri)
     except (PageError, FileNotFoundError) as err:
         raise PluginError(str(err)) from None
+
+
+def valid_toggles(html: str, where: str) -> str:
+    for toggle in _TOGGLES:
+        if html.count(toggle) != 1:
+            raise PluginError(f"{where}: the theme's toggle markup changed; update _TOGGLES in mkdocs_hook.py")
+        html = html.replace(toggle, toggle.replace(' autocomplete="off"', ""))
+    return html
+
+
+def on_template_context(context, template_name, config):
+    # An error page links from the server root (MkDocs takes it from site_url, which both languages
+    # share), but the Japanese build sits in ja/ of the English one: point its error page there.
+    # Under mike (report_version set) only the branch's root 404 page is ever served.
+    lang = config["theme"]["language"]
+    if template_name == "404.html" and lang != "en" and not config["extra"].get("report_version"):
+        context["base_url"] = context["base_url"].rstrip("/") + "/" + lang
+    return context
+
+
+def on_post_page(output, page, config):
+    output = valid_toggles(output, page.file.src_uri)
+    _pages.append(output)
+    return output
+
+
+def on_post_template(output_content, template_name, config):
+    if template_name.endswith(".html"):
+        output_content = valid_toggles(output_content, template_name)
+        _pages.append(output_content)
+    return output_content
+
+
+def on_post_build(config):
+    site = Path(config["site_dir"])
+    try:
+        write_theme_css(site, _pages)
+    except (FileNotFoundError, ValueError) as err:
+        raise PluginError(str(err)) from None
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -55,8 +55,9 @@ def table_snippet(table: Table, lang: str) -> str:
         f'<div class="{cls}" id="table-{table.id}" data-ref="table:{table.id}" markdown>\n\n'
         f"{table.markdown(lang)}\n\n"
         f"</div>\n"
-        f"<p class=\"table-caption\"><strong>{table.caption[lang]}</strong> "
-        f"<a class=\"download\" href=\"{base}/data/{table.id}.csv\">{WORDS['download'][lang]}</a></p>\n"
+        # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
+        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{table.caption[lang]}** '
+        f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}</p>\n"
     )
 
 

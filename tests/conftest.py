@@ -34,9 +34,64 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def mike_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two editions (EDITION_OLD, and EDITION_NEW as `latest`) published with mike to a real git
+    repository through `make editions`' own code, checked out as GitHub Pages would serve the branch."""
+    import io
+    import shutil
+    import subprocess
+    import tarfile
+
+    from build_scripts import deploy, frozen
+    from build_scripts.paths import DATA
+
+    repo = tmp_path_factory.mktemp("mike-repo")
+    for args in (["init", "-q"], ["config", "user.email", "ci@example.org"], ["config", "user.name", "CI"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    shutil.copytree(DATA, repo / "data", ignore=shutil.ignore_patterns("editions.yaml"))
+    digest, _ = frozen.working_tree(repo)
+    lines = ['dated_title: {en: "Data to {date}", ja: "{date}までのデータ"}', "editions:"]
+    for version, as_of in EDITIONS_PUBLISHED:
+        lines += [f'  - version: "{version}"', f"    as_of: {as_of}",
+                  f'    title: {{en: "Edition {version}", ja: "{version}版"}}', f'    data: "{digest}"']
+    (repo / "data" / "editions.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for args in (["add", "-A"], ["commit", "-qm", "data"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    deploy.publish(repo, repo / "data" / "editions.yaml", log=lambda _: None)
+    out = tmp_path_factory.mktemp("gh-pages")
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(out, filter="data")
+    return out
+
+
+# The two editions the mike fixture publishes: the first week, and the whole data (`latest`).
+EDITIONS_PUBLISHED = (("2025-01", "2025-01-31"), ("2026-08-20", "2026-08-20"))
+
+
+@pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """The session's built site, served on 127.0.0.1."""
     from build_scripts.shots import serve
 
     with serve(built_site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    axe = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.fail("the accessibility gate needs axe-core: run `make test-tools` (npm ci in tests/a11y/; "
+                    "Debian: apt-get install nodejs npm)")
+    return axe
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, site_url: str, axe_source: Path) -> Iterator[object]:
+    """Each page of the built site visited once per colour scheme and width (tests/browser_pages.py)."""
+    from tests.browser_pages import PageVisits
+
+    visits = PageVisits(browser, site_url, axe_source)
+    yield visits
+    visits.close()

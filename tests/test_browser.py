@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+
+from build_scripts.shots import serve
+from tests.browser_pages import SCHEMES, WIDTHS, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,25 +43,53 @@ def test_language_switch_keeps_the_page(browser, site_url: str) -> None:
     ctx.close()
 
 
-@pytest.mark.parametrize("path", ["", "headline/", "efficiency/", "overreaction/", "investor/",
-                                  "methodology/", "ja/", "ja/investor/"])
-def test_pages_load_nothing_from_other_hosts_and_log_no_errors(browser, site_url: str, path: str) -> None:
-    ctx, page, errors, requests = open_page(browser, f"{site_url}/{path}")
-    page.mouse.wheel(0, 20000)  # pull in lazy images
-    page.wait_for_load_state("networkidle")
-    foreign = [r for r in requests if not r.startswith(site_url) and not r.startswith("data:")]
-    assert not foreign, foreign
+@pytest.mark.parametrize("path", site_pages())
+def test_page_loads_cleanly(page_visits, path: str) -> None:
+    """No console error, nothing from another host, no failed request, and every chart loads,
+    in both colour schemes at desktop and phone width."""
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            visit = page_visits.get(path, scheme, width)
+            state = f"{path or 'home'} ({scheme}, {width})"
+            assert not visit.errors, (state, visit.errors)
+            assert not visit.foreign, (state, visit.foreign)
+            assert not visit.failed, (state, visit.failed)
+            assert not visit.broken_images, (state, visit.broken_images)
+
+
+def test_chart_pages_have_charts(page_visits) -> None:
+    for path in ("overreaction/", "ja/overreaction/", "investor/", "headline/"):
+        assert page_visits.get(path).images >= 2, path
+
+
+@pytest.mark.parametrize("path", site_pages())
+def test_phone_width_has_no_sideways_scroll(page_visits, path: str) -> None:
+    for scheme in SCHEMES:
+        width = page_visits.get(path, scheme, "phone").scroll_width
+        assert width <= WIDTHS["phone"][0], f"{path or 'home'} is {width}px wide at a 390px viewport"
+
+
+def search(page, words: str) -> list[str]:
+    page.click("input[data-md-component=search-query]") if page.is_visible(
+        "input[data-md-component=search-query]") else page.click("label.md-header__button[for=__search]")
+    page.fill("input[data-md-component=search-query]", words)
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+def test_english_search_finds_english_words(browser, site_url: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/")
+    hrefs = search(page, "overreaction")
+    assert hrefs and not any("/ja/" in h for h in hrefs), hrefs
+    assert any(h.startswith(f"{site_url}/overreaction/") for h in hrefs), hrefs
     assert not errors, errors
     ctx.close()
 
 
 def test_japanese_search_finds_japanese_words(browser, site_url: str) -> None:
     ctx, page, _, _ = open_page(browser, f"{site_url}/ja/")
-    page.click("input[data-md-component=search-query]")
-    page.fill("input[data-md-component=search-query]", "買い場")
-    page.keyboard.press("End")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    hrefs = search(page, "買い場")
     assert hrefs and all("/ja/" in h for h in hrefs), hrefs
     ctx.close()
 
@@ -69,11 +102,17 @@ def test_dark_scheme_shows_the_dark_charts(browser, site_url: str) -> None:
     ctx.close()
 
 
-@pytest.mark.parametrize("path", ["", "overreaction/", "ja/methodology/"])
-def test_phone_width_has_no_sideways_scroll(browser, site_url: str, path: str) -> None:
-    ctx, page, _, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"page is {width}px wide at a 390px viewport"
+def test_dark_toggle_swaps_the_charts(browser, site_url: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/overreaction/", color_scheme="light")
+    assert page.is_visible("img[src*='day0-moves-light.svg']")
+    page.click("form[data-md-component=palette] label:visible")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    assert page.is_visible("img[src*='day0-moves-dark.svg']")
+    assert not page.is_visible("img[src*='day0-moves-light.svg']")
+    page.reload()  # the choice is kept
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert not errors, errors
     ctx.close()
 
 
@@ -100,5 +139,37 @@ def test_a_plain_build_names_its_edition_and_data_date_in_the_header(browser, si
     shown = page.inner_text(".md-header__topic .report-edition")
     assert shown.startswith(label) and page.locator(".md-version").count() == 0
     assert shown.removeprefix(label).removesuffix("までのデータ") in page.inner_text("article")
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def mike_site(mike_pages) -> Iterator[str]:
+    with serve(mike_pages) as url:
+        yield url
+
+
+def test_language_switch_keeps_page_and_edition_under_mike(browser, mike_site: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{mike_site}/2025-01/efficiency/")
+    assert page.locator(".md-version").count() == 1, "version selector missing"
+    switch_language(page, "ja")
+    assert page.url == f"{mike_site}/ja/2025-01/efficiency/"
+    assert page.get_attribute("html", "lang") == "ja"
+    switch_language(page, "en")
+    assert page.url == f"{mike_site}/2025-01/efficiency/"
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "ja/"])
+def test_version_selector_lists_the_editions(browser, mike_site: str, prefix: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{mike_site}/{prefix}2026-08-20/")
+    page.wait_for_selector(".md-version__current")
+    page.hover(".md-version")
+    items = page.eval_on_selector_all(".md-version__link", "els => els.map(e => [e.textContent.trim(), e.href])")
+    assert "2025-01" in items[-1][0], items
+    assert [h for _, h in items] == [f"{mike_site}/{prefix}2026-08-20/", f"{mike_site}/{prefix}2025-01/"], items
+    page.click(f".md-version__link[href='{mike_site}/{prefix}2025-01/']")
+    page.wait_for_url(f"{mike_site}/{prefix}2025-01/", timeout=10000)
     assert not errors, errors
     ctx.close()

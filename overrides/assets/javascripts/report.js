@@ -1,6 +1,6 @@
-/* Report behaviour on top of Material:
-   - Wide tables scroll sideways on phones; their scroll boxes get keyboard focus and a name,
-     so keyboard and screen-reader users can reach and scroll them (WCAG 2.1.1).
+/* Report behaviour on top of Material (the build already wraps wide tables in named, focusable
+   scroll boxes, see build_scripts/page_markup.py):
+   - The edition selector's button is named by the edition it shows.
    - Sortable report tables: click (or press Enter on) a column header to sort; again to reverse.
      Only tables inside a ".data-table.sortable" wrapper take part. Numbers are read from the cell
      text ("−16.97%", "$589 billion", "5,890億ドル" all sort by their number). */
@@ -40,19 +40,29 @@
     header.setAttribute("aria-sort", asc ? "ascending" : "descending");
   }
 
-  function scrollBoxes() {
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
-      if (box.hasAttribute("tabindex")) { return; }
-      box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      var wrapper = box.closest(".data-table");
-      var caption = wrapper && wrapper.nextElementSibling && wrapper.nextElementSibling.querySelector("strong");
-      box.setAttribute("aria-label", caption ? caption.textContent : "Table");
+  /* The theme names its edition button "Select version", which hides the edition shown on it
+     from speech input (WCAG 2.5.3). The name keeps the visible text first. The button is built
+     after versions.json arrives, so it is named when it appears. */
+  function nameVersionButton() {
+    var button = document.querySelector(".md-version__current");
+    if (!button || button.dataset.named) { return !!button; }
+    var purpose = button.getAttribute("aria-label") || "";
+    button.setAttribute("aria-label", button.textContent.trim() + (purpose ? " – " + purpose : ""));
+    button.dataset.named = "1";
+    return true;
+  }
+
+  function watchVersionButton() {
+    var header = document.querySelector(".md-header");
+    if (!header || nameVersionButton()) { return; }
+    var observer = new MutationObserver(function () {
+      if (nameVersionButton()) { observer.disconnect(); }
     });
+    observer.observe(header, { childList: true, subtree: true });
   }
 
   function setup() {
-    scrollBoxes();
+    watchVersionButton();
     document.querySelectorAll(".data-table.sortable table").forEach(function (table) {
       if (!table.tHead || table.dataset.sortable) { return; }
       table.dataset.sortable = "1";
