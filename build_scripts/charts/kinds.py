@@ -411,18 +411,37 @@ def timeline(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: 
 
 @kind("grid")
 def grid(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Palette) -> None:
-    """A rows × dates grid of categorical cells (a verdict per claim and month-end), each cell
-    coloured and marked with its word's symbol so colour is never the only cue."""
+    """Rows × dates of categories (a verdict per claim and month-end). Each row is drawn as runs of
+    one category, a bar per run, each marked with its category's shape so colour is never the only
+    cue. Runs instead of cells keep the SVG small and show at a glance when a verdict moved."""
     names = list(dict.fromkeys(data[p["rows"]]))
     dates = sorted(data[p["columns"]].unique())
     x_of = {d: i for i, d in enumerate(dates)}
-    cmap, dark = p["colours"], set(p.get("dark_text", []))
-    for r in data.itertuples():
-        v = getattr(r, p["value"])
-        x, y = x_of[getattr(r, p["columns"])], names.index(getattr(r, p["rows"]))
-        ax.add_patch(Rectangle((x - 0.45, y - 0.4), 0.9, 0.8, facecolor=colour(pal, cmap[v]), edgecolor="none"))
-        ax.text(x, y, w[f"symbols.{v}"], ha="center", va="center", fontsize=7,
-                color=pal.text if v in dark else "#ffffff")
+    cmap, dark, shapes = p["colours"], set(p.get("dark_text", [])), p["markers"]
+    runs: list[tuple[int, int, int, str]] = []  # (row, first column, last column, category)
+    for y, name in enumerate(names):
+        row = data[data[p["rows"]] == name].sort_values(p["columns"])
+        for x, v in zip((x_of[d] for d in row[p["columns"]]), row[p["value"]], strict=True):
+            if runs and runs[-1][0] == y and runs[-1][3] == v and runs[-1][2] == x - 1:
+                runs[-1] = (y, runs[-1][1], x, v)
+            else:
+                runs.append((y, x, x, v))
+    present = [v for v in p["order"] if v in set(data[p["value"]])]
+    first = data.drop_duplicates(p["value"]).set_index(p["value"])
+    handles = []
+    for v in present:
+        mine = [r for r in runs if r[3] == v]
+        fill, ink = colour(pal, cmap[v]), (pal.text if v in dark else "#ffffff")
+        ax.barh([r[0] for r in mine], [r[2] - r[1] + 0.9 for r in mine], left=[r[1] - 0.45 for r in mine],
+                height=0.8, color=fill, linewidth=0)
+        mark = shapes[v]
+        hollow = mark in ("o", "^", "s", "D")
+        centres = ([(r[1] + r[2]) / 2 for r in mine], [r[0] for r in mine])
+        ax.scatter(*centres, marker=mark, s=p.get("mark_size", 30), linewidths=1.2, zorder=3,
+                   **({"facecolors": "none", "edgecolors": ink} if hollow else {"c": ink}))
+        handles.append(Line2D([], [], linestyle="", marker=mark, markersize=6, markeredgewidth=1.1,
+                              color=fill, markerfacecolor="none" if hollow else fill,
+                              label=str(first.loc[v, f"{p['legend_label']}_{lang}"])))
     ax.set_xlim(-0.6, len(dates) - 0.4)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_yticks(range(len(names)), names, fontsize=8)
@@ -434,11 +453,6 @@ def grid(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pale
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     axis_words(ax, w)
-    present = set(data[p["value"]])
-    first = data.drop_duplicates(p["value"]).set_index(p["value"])
-    label = f"{p['legend_label']}_{lang}"
-    handles = [Patch(color=colour(pal, cmap[v]), label=w[f"symbols.{v}"] + " " + str(first.loc[v, label]))
-               for v in p["order"] if v in present]
     legend(ax, handles, p.get("legend", {"loc": "below", "offset": -0.1, "ncols": 3, "fontsize": 8}))
 
 

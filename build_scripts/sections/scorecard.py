@@ -276,12 +276,15 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
 
 # --- the timeline chart ------------------------------------------------------------------------------
 
-# Cell colours by verdict (palette roles). Each verdict also has a symbol in the catalog, so the
-# grid does not rely on colour alone; the light cells take dark symbols.
+# Cell colours by verdict (palette roles), and a marker shape per verdict so the grid does not rely
+# on colour alone (○ supported, △ partly, × not supported, ? cannot tell, · not yet); light cells
+# take dark marks.
 VERDICT_COLOURS = {"supported": "positive", "verified": "positive", "partly": "series:4", "reported": "series:4",
                    "not_supported": "negative", "not_found": "negative", "inconclusive": "series:5",
                    "not_yet": "grid"}
 DARK_SYMBOLS = ["not_yet", "partly", "inconclusive", "reported"]
+VERDICT_MARKERS = {"supported": "o", "verified": "o", "partly": "^", "reported": "^", "not_supported": "x",
+                   "not_found": "x", "inconclusive": "$?$", "not_yet": "."}
 
 
 def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
@@ -304,7 +307,7 @@ def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
     return w.spec(
         "grid", df[["date", "claim_id", "verdict", "attribution", "label_en", "label_ja"]],
         params={"rows": "claim_id", "columns": "date", "value": "verdict", "colours": VERDICT_COLOURS,
-                "dark_text": DARK_SYMBOLS, "order": [*EMPIRICAL, *ATTRIBUTION], "legend_label": "label"},
+                "dark_text": DARK_SYMBOLS, "markers": VERDICT_MARKERS, "order": [*EMPIRICAL, *ATTRIBUTION], "legend_label": "label"},
         fill=per_lang(fill),
         size=(6.0, 1.2 + 0.28 * df["claim_id"].nunique()),
     )
