@@ -307,7 +307,8 @@ def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
     return w.spec(
         "grid", df[["date", "claim_id", "verdict", "attribution", "label_en", "label_ja"]],
         params={"rows": "claim_id", "columns": "date", "value": "verdict", "colours": VERDICT_COLOURS,
-                "dark_text": DARK_SYMBOLS, "markers": VERDICT_MARKERS, "order": [*EMPIRICAL, *ATTRIBUTION], "legend_label": "label"},
+                "dark_text": DARK_SYMBOLS, "markers": VERDICT_MARKERS, "order": [*EMPIRICAL, *ATTRIBUTION],
+                "legend_label": "label"},
         fill=per_lang(fill),
         size=(6.0, 1.2 + 0.28 * df["claim_id"].nunique()),
     )
