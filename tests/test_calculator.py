@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from build_scripts.analysis.recovery import NOT_YET, OK, closes_of, first_on_or_
 from build_scripts.catalog import word
 from build_scripts.errors import DataError
 from build_scripts.sections import calculator
-from tests.test_a11y import AXE, AXE_DIR
 
 MONTHS = {"1m": 1, "3m": 3, "6m": 6, "12m": 12, "latest": None}
 
@@ -163,13 +161,6 @@ def expected(entry_picked: str, horizon: str) -> dict:
 
 
 # ------------------------------------------------------------------ in Chromium
-
-@pytest.fixture(scope="module")
-def axe_source() -> Path:
-    if not AXE.exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=AXE_DIR, check=True, capture_output=True)
-    return AXE
-
 
 def open_investor(browser, site_url: str, lang: str, **ctx):
     context = browser.new_context(**ctx)
