@@ -1,5 +1,6 @@
 """Shared by the overreaction and investor sections: one `analyse_market` run per build, plus the
-small helpers both pages need (group names, status words, month axes, optional values).
+small helpers both pages need (group names and colours from data/tickers.yaml, status words from
+the catalog, month axes, optional values).
 
 Keeping the run here means both pages print numbers from the same analysis, and the benchmark
 times the same call the build makes.
@@ -18,28 +19,20 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import fmt
 from ..analysis.market import MarketResults
-from ..analysis.recovery import NO_DATA, NOT_YET, OK
+from ..analysis.recovery import NOT_YET, OK
 from ..charts.render import Chart
 from ..charts.style import Palette
+from ..market.tickers import load_groups
 from ..values import Kind, Values
 from . import Inputs, both
+from .common import Labels, Names
 
-GROUP_NAMES = {
-    "chips": both("Chips", "半導体"),
-    "networking": both("Networking & servers", "ネットワーク・サーバー"),
-    "power": both("Power", "電力"),
-    "hyperscalers_software": both("Hyperscalers & software", "ハイパースケーラー・ソフト"),
-    "japan": both("Japan", "日本"),
-    "index": both("Indexes & ETFs", "指数・ETF"),
-}
-GROUP_ORDER = list(GROUP_NAMES)
-STATUS_WORDS = {
-    NOT_YET: both("not yet testable", "まだ検証できません"),
-    NO_DATA: both("no data", "データなし"),
-    "never": both("not back yet", "未回復"),
-    "not an entry": both("no entry", "該当なし"),
-}
-EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Each group's name per language, in the order of data/tickers.yaml.
+GROUP_NAMES = Names(load_groups)
+GROUP_ORDER = GROUP_NAMES  # iterating gives the group keys in the file's order
+# Words for the analysis's status codes ("not yet testable", "never" …), in docs/catalog/*/common.yaml.
+STATUS_WORDS = Labels("common.status")
+
 
 def market(inp: Inputs) -> MarketResults:
     """The market analysis of this build (computed once, before any section runs)."""
@@ -70,23 +63,23 @@ def put(values: Values, name: str, value: Any, kind: Kind, **kw: Any) -> bool:
 
 
 def status_word(status: object, lang: str) -> str:
-    return STATUS_WORDS.get(str(status), {"en": str(status), "ja": str(status)})[lang] if status != OK else ""
+    """The reader's words for an analysis status; '' for a figure that exists. A status without
+    words in the catalog stops the build, naming the catalog file and the key."""
+    return "" if status == OK else STATUS_WORDS.text(str(status), lang)
 
 
 def group_colours(pal: Palette) -> dict[str, str]:
-    """One colour per group; funds and indexes in grey so the company groups stand out."""
-    picks = {"chips": 0, "networking": 1, "power": 2, "hyperscalers_software": 3, "japan": 4, "index": 6}
-    return {g: pal.series[i % len(pal.series)] for g, i in picks.items()}
+    """One colour per group, the palette slot data/tickers.yaml gives it (funds and indexes take
+    the grey slot, so the company groups stand out)."""
+    return {k: pal.series[g.colour % len(pal.series)] for k, g in load_groups().items()}
 
 
 def group_name(group: str, lang: str) -> str:
-    return GROUP_NAMES.get(group, both(group, group))[lang]
+    return load_groups()[group].label(lang)
 
 
 def month_label(day: dt.date, lang: str) -> str:
-    if lang == "ja":
-        return f"{day.year}年{day.month}月"
-    return f"{EN_MONTH_ABBR[day.month - 1]} {day.year}"
+    return fmt.month(day, lang)
 
 
 def month_axis(ax: Axes, lang: str, months: tuple[int, ...] = (1, 7)) -> None:
@@ -98,9 +91,7 @@ def month_axis(ax: Axes, lang: str, months: tuple[int, ...] = (1, 7)) -> None:
 
 def day_label(day: dt.date, lang: str) -> str:
     """Short day label for chart annotations: "27 Jan" / "1月27日"."""
-    if lang == "ja":
-        return f"{day.month}月{day.day}日"
-    return f"{day.day} {EN_MONTH_ABBR[day.month - 1]}"
+    return fmt.day_month(day, lang)
 
 
 def _draw_waiting(ax: Axes, df: pd.DataFrame, lang: str, pal: Palette) -> None:
