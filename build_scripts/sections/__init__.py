@@ -50,8 +50,7 @@ class Inputs:
         return self.closes.index.max().date()
 
     def name(self, ticker: str, lang: str) -> str:
-        t = self.tickers[ticker]
-        return t.name_ja if lang == "ja" else t.name
+        return self.tickers[ticker].label(lang)
 
 
 @dataclass
