@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
-from .. import fmt
+from .. import fmt, grades
 from ..analysis.compute import (
     V3_CONFIG,
     api_price_table,
@@ -240,6 +240,8 @@ def kv_products(inp: Inputs) -> tuple[Chart, Table]:
 
 FORMATS = {"fp32": "FP32", "bf16": "BF16", "fp8": "FP8"}
 DALLY = Labels("efficiency.dally")
+# Where a fact was read when only someone else's rendering of the source was seen.
+SECONDARY = ("copy", "paraphrase")
 
 
 def fp8_tables(inp: Inputs) -> list[Table]:
@@ -292,6 +294,14 @@ def register_fp8(inp: Inputs, values: Values) -> None:
                       formula=f"{word} scaling group shape")
     values.fact("v3_fp8_loss_error_vs_bf16", "pct", name="v3_fp8_loss_error_pct", decimals=2)
     values.fact("v3_h800_fp8_accumulation_bits", "int", name="v3_fp8_accumulation_bits")
+    dal = dally_table(inp.facts, inp.as_of)
+    ids = tuple(dal["fact_id"])
+    copies = tuple(f for f in ids if inp.facts[f].seen_in and inp.facts[f].seen_in.kind in SECONDARY)
+    # Counts of facts, not readings of them: how well each factor is sourced does not make the count weak.
+    values.metric("dally_factors_count", len(ids), "int", inputs=ids, formula="factors in Dally's breakdown",
+                  grade=grades.SNAPSHOT)
+    values.metric("dally_factors_secondary_count", len(copies), "int", inputs=ids, grade=grades.SNAPSHOT,
+                  formula="of those, factors read only in a copy or a paraphrase of his talk")
     values.fact("dally_single_gpu_inference_gain", "multiple", name="dally_headline_x", decimals=0)
     values.fact("dally_gain_number_representation", "multiple", name="dally_number_formats_x", decimals=0)
     values.fact("dally_gain_process_technology", "multiple", name="dally_process_x", decimals=1)

@@ -230,6 +230,7 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         put(values, "dip_main_rank", int(m["episode_rank"]), "int",
             formula=f"rank of {EVENT.date().isoformat()} among the largest falls of rule {MAIN_RULE}")
         put(values, "dip_main_n", int(m["n_ranked"]), "int", formula="entries ranked under that rule")
+        put(values, "dip_main_k", int(m["param"]), "int", formula=f"K, the falls counted by rule {MAIN_RULE}")
         ranked = main.dropna(subset=["fwd_12m_pct"])
         fall_rank = int((ranked["signal_pct"] < float(main.loc[main["is_event"], "signal_pct"].iloc[0])).sum()) + 1
         put(values, "dip_event_fall_rank", fall_rank, "int", inputs=("snapshot:NVDA",),
