@@ -66,6 +66,9 @@ class Names(Mapping[str, dict[str, str]]):
     def __len__(self) -> int:
         return len(self._load())
 
+    def __repr__(self) -> str:  # the keys, so a spec or cache key that prints it stays stable
+        return repr(list(self))
+
 
 COMMON = Labels("common")
 # The column header for a grade, everywhere a table shows one.
