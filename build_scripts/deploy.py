@@ -88,16 +88,17 @@ def versions(repo: Path, branch: str, lang: str = "en") -> list[dict]:
 
 def data_window(data_dir: Path) -> tuple[dt.date, dt.date]:
     """(first, last) day an edition of this data may be dated: the sell-off day, the last price."""
+    from .event import load_event
     from .facts import load_facts
     from .market.snapshot import load_manifest
-    from .sections import EVENT_FACT
 
+    event_fact = load_event(data_dir / "event.yaml").event.fact
     facts = load_facts(data_dir / "facts")
     manifest = load_manifest(data_dir / "market" / "manifest.json")
     last = max(dt.date.fromisoformat(e["last_date"]) for e in manifest["series"].values())
-    if EVENT_FACT not in facts:
-        raise DataError("data/facts", f"fact '{EVENT_FACT}'", "missing: it dates the sell-off the report is about")
-    return facts[EVENT_FACT].day, last
+    if event_fact not in facts:
+        raise DataError("data/facts", f"fact '{event_fact}'", "missing: it dates the sell-off the report is about")
+    return facts[event_fact].day, last
 
 
 def _env(work: Path, data_dir: Path) -> dict[str, str]:
