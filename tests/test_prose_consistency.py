@@ -44,6 +44,7 @@ def test_the_claims_tests_on_the_v3_report_are_testable_from_the_same_date() -> 
     assert dates == {day}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_of", EDITIONS, ids=["latest", "2025-01"])
 def test_the_sp500_beside_spy_figures_says_total_return(as_of: dt.date | None) -> None:
     words = {"en": ("S&P 500", "total return"), "ja": ("S&P500", "配当込み")}
@@ -59,6 +60,7 @@ def test_the_sp500_beside_spy_figures_says_total_return(as_of: dt.date | None) -
     assert not bad, bad
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_investor_page_counts_the_definitions_as_the_c4_1_test_does(lang: str) -> None:
     inp = build.study(build.load_inputs())
@@ -75,6 +77,7 @@ def test_the_investor_page_counts_the_definitions_as_the_c4_1_test_does(lang: st
         assert "for which 27 January" in test.test.what.en and "for which <span" in answer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("stem", "words"), [
     ("efficiency", ("Two of the four factors", "over ten years")),
     ("overreaction", ("the product of the four",)),
