@@ -72,6 +72,8 @@ class Fact(BaseModel):
     measure: str | None = None  # what a financial figure measures: revenue, capex ...
     period: Period | None = None
     stage: Literal["plan", "actual"] | None = None
+    # The technique a publication belongs to: a key of a `families` block (techniques_timeline.yaml).
+    family: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
 
     @field_validator("seen_in", mode="before")
     @classmethod
@@ -102,6 +104,20 @@ class Fact(BaseModel):
         return f"{self.evidence}/{self.seen_in.kind if self.seen_in else 'not_seen'}"
 
 
+class Family(BaseModel):
+    """A technique family: its name in both languages. Families listed with `technique: false` hold
+    publications cited for context (an economics classic), which no prior-art table shows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1, max_length=60)
+    name_ja: str = Field(min_length=1, max_length=60)
+    technique: bool = True
+
+    def label(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" else self.name
+
+
 def checked_date(v: Any) -> str:
     """A fact's date as text: a real day, month or year (YYYY-MM-DD, YYYY-MM, YYYY)."""
     if isinstance(v, dt.datetime):
@@ -125,6 +141,15 @@ def _rule(err: ValidationError) -> str:
     return f"field '{loc}': {first['msg'].removeprefix('Value error, ')}"
 
 
+def _family_problem(fact: Fact) -> tuple[str, str] | None:
+    """A publication (a value with a `reference`) names its technique family, so a new paper
+    reaches the prior-art table or stops the build; it never silently drops out."""
+    if isinstance(fact.value, dict) and "reference" in fact.value and fact.family is None:
+        return "family", ("missing; a publication names the technique family it belongs to "
+                          "(a key of 'families' in techniques_timeline.yaml)")
+    return None
+
+
 def parse_facts(records: Iterable[Mapping[str, Any]], file: str) -> list[Fact]:
     facts: list[Fact] = []
     for i, rec in enumerate(records):
@@ -135,7 +160,7 @@ def parse_facts(records: Iterable[Mapping[str, Any]], file: str) -> list[Fact]:
             fact = Fact.model_validate(dict(rec))
         except ValidationError as err:
             raise DataError(file, where, _rule(err)) from None
-        broken = fact_rules.first_problem(fact)
+        broken = fact_rules.first_problem(fact) or _family_problem(fact)
         if broken:
             raise DataError(file, where, f"field '{broken[0]}': {broken[1]}")
         facts.append(fact)
@@ -152,6 +177,7 @@ def load_facts(folder: Path = FACTS_DIR) -> dict[str, Fact]:
 
     out: dict[str, Fact] = {}
     refreshed: dict[str, Fact] = {}
+    where: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         rel = _rel(path)
         doc = load_yaml(path, rel, dates_as_text=True)  # an impossible date is refused below, naming the fact
@@ -162,9 +188,41 @@ def load_facts(folder: Path = FACTS_DIR) -> dict[str, Fact]:
             if fact.id in target:
                 raise DataError(rel, f"fact '{fact.id}'", "duplicate id (ids must be unique)")
             target[fact.id] = fact
+            where[fact.id] = rel
+    families = load_families(folder)
+    for fact in out.values():
+        if fact.family is not None and fact.family not in families:
+            raise DataError(where[fact.id], f"fact '{fact.id}'", f"field 'family': '{fact.family}' is not a "
+                            f"technique family (one of: {', '.join(families)})",
+                            hint="declare it under 'families' in techniques_timeline.yaml")
     out = filings.merge(out, refreshed.values())
     if not out:
         raise DataError(_rel(folder), "folder", "no facts found")
+    return out
+
+
+FAMILIES_FILE = "techniques_timeline.yaml"
+
+
+def load_families(folder: Path = FACTS_DIR) -> dict[str, Family]:
+    """The technique families declared in `folder/techniques_timeline.yaml`, in the file's order
+    (the order pages list them in)."""
+    path = folder / FAMILIES_FILE
+    rel = _rel(path)
+    doc = load_yaml(path, rel, dates_as_text=True) if path.exists() else {}
+    block = doc.get("families") if isinstance(doc, Mapping) else None
+    if block is None:
+        return {}
+    if not isinstance(block, Mapping):
+        raise DataError(rel, "families", "must be a mapping of family keys to their names")
+    out: dict[str, Family] = {}
+    for key, rec in block.items():
+        if not isinstance(rec, Mapping):
+            raise DataError(rel, f"family '{key}'", "must be a mapping of name, name_ja (and technique)")
+        try:
+            out[str(key)] = Family.model_validate({**rec, "key": str(key)})
+        except ValidationError as err:
+            raise DataError(rel, f"family '{key}'", _rule(err)) from None
     return out
 
 

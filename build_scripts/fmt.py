@@ -12,10 +12,12 @@ import math
 from decimal import ROUND_HALF_EVEN, Decimal
 
 MINUS = "\u2212"  # a real minus sign, not a hyphen
+# The one list of English month names; the short forms ("Jan") are their first three letters.
 EN_MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
+EN_MONTH_ABBR = tuple(m[:3] for m in EN_MONTHS)
 
 
 def _check(value: float) -> float:
@@ -123,6 +125,31 @@ def date(value: dt.date | str, lang: str = "en") -> str:
     if lang == "ja":
         return f"{d.year}年{d.month}月{d.day}日"
     return f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}"
+
+
+def month_long(value: dt.date, lang: str = "en") -> str:
+    """A month of a year: "January 2025" / "2025年1月"."""
+    if lang == "ja":
+        return f"{value.year}年{value.month}月"
+    return f"{EN_MONTHS[value.month - 1]} {value.year}"
+
+
+def month(value: dt.date, lang: str = "en") -> str:
+    """A month of a year for labels and axes: "Jan 2025" / "2025年1月"."""
+    if lang == "ja":
+        return f"{value.year}年{value.month}月"
+    return f"{EN_MONTH_ABBR[value.month - 1]} {value.year}"
+
+
+def day_month(value: dt.date, lang: str = "en") -> str:
+    """A day without its year, for chart annotations: "27 Jan" / "1月27日"."""
+    if lang == "ja":
+        return f"{value.month}月{value.day}日"
+    return f"{value.day} {EN_MONTH_ABBR[value.month - 1]}"
+
+
+def year(value: int, lang: str = "en") -> str:
+    return f"{value}年" if lang == "ja" else str(value)
 
 
 def days(value: float, lang: str = "en") -> str:

@@ -1,7 +1,14 @@
-"""Tables as data: the raw frame goes to a CSV download, a formatted copy into the page."""
+"""Tables as data: the raw frame goes to a CSV download, a formatted copy into the page.
+
+A sortable table also carries each cell's raw value (`data-sort`), so the page's sorting script
+orders numbers and dates by their value and never reads a number back out of the printed text.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -48,12 +55,38 @@ def col_date(v: Any, lang: str) -> str:
     return "–" if v is None or pd.isna(v) else fmt.date(pd.Timestamp(v).date(), lang)
 
 
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+
+
+def sort_value(v: Any) -> str | None:
+    """The raw value a cell sorts by: a number, or an ISO date (which sorts as text); "" for a
+    missing value (always sorted last); None for text, which sorts by what the reader sees."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:.12g}" if math.isfinite(v) else ""
+    if hasattr(v, "item") and not isinstance(v, str):  # a numpy scalar
+        return sort_value(v.item())
+    if isinstance(v, pd.Timestamp | dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, str) and _ISO_DATE.match(v):
+        return v
+    return None
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     label: dict[str, str]
     cell: Cell = col_text
     align: str = "left"
+    # The data column whose raw values order this column when the reader sorts it (default: `key`;
+    # a cell that prints another column's figure names that column here).
+    sort: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,14 +101,31 @@ class Table:
     def csv(self) -> bytes:
         return self.data.to_csv(index=False, float_format="%.6g", lineterminator="\n").encode()
 
+    def sort_keys(self) -> list[list[str] | None]:
+        """Per column, each row's raw sort value, or None for a column of text."""
+        records = self.data.to_dict("records")
+        out: list[list[str] | None] = []
+        for c in self.columns:
+            keys = [sort_value(rec[c.sort or c.key]) for rec in records]
+            out.append(None if any(k is None for k in keys) else keys)  # type: ignore[misc]
+        return out
+
     def markdown(self, lang: str) -> str:
         def esc(s: str) -> str:
             return s.replace("|", "\\|").replace("\n", " ")
 
+        def cell(text: str, key: str | None) -> str:
+            # The raw value goes on the cell itself (`{ data-sort="…" }`, read by attr_list). An
+            # empty cell cannot carry one; the script sorts it with the missing values.
+            text = esc(text)
+            return text if key is None or not text.strip() else f'{text} {{ data-sort="{key}" }}'
+
+        keys = self.sort_keys() if self.sortable else [None] * len(self.columns)
         head = "| " + " | ".join(esc(c.label[lang]) for c in self.columns) + " |"
         rule = "| " + " | ".join("---:" if c.align == "right" else "---" for c in self.columns) + " |"
         rows = [
-            "| " + " | ".join(esc(c.cell(rec[c.key], lang)) for c in self.columns) + " |"
-            for rec in self.data.to_dict("records")
+            "| " + " | ".join(cell(c.cell(rec[c.key], lang), None if k is None else k[i])
+                              for c, k in zip(self.columns, keys, strict=True)) + " |"
+            for i, rec in enumerate(self.data.to_dict("records"))
         ]
         return "\n".join([head, rule, *rows])

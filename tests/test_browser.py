@@ -116,20 +116,48 @@ def test_dark_toggle_swaps_the_charts(browser, site_url: str) -> None:
     ctx.close()
 
 
-def test_sortable_table_sorts_numerically(browser, site_url: str) -> None:
-    ctx, page, _, _ = open_page(browser, f"{site_url}/overreaction/")
-    table = page.locator(".data-table.sortable table").first
-    header = table.locator("thead th").last
-    header.click()
-    header.click()  # descending
-    cells = table.locator("tbody tr td:last-child").all_inner_texts()
-    import re
+def sorted_column(page, table_id: str, header_text: str, clicks: int) -> list[str | None]:
+    """Click a header of a sortable table `clicks` times; the column's data-sort values, top to bottom."""
+    table = page.locator(f"#table-{table_id} table")
+    header = table.locator("thead th", has_text=header_text).first
+    col = header.evaluate("th => th.cellIndex")
+    for _ in range(clicks):
+        header.click()
+    return table.evaluate(f"t => Array.from(t.tBodies[0].rows, r => r.cells[{col}].getAttribute('data-sort'))")
 
-    values = [float(re.match(r"[+]?(-?[\d.]+)", c.replace("\u2212", "-").replace(",", "")).group(1))
-              for c in cells if re.match(r"[+\u2212-]?\d", c)]
-    assert len(values) > 5
-    assert values == sorted(values, reverse=True)
+
+def in_order(keys: list[str | None], number: bool, descending: bool) -> bool:
+    """Known values first, in order; cells without a value last."""
+    known = [k for k in keys if k]
+    if keys[:len(known)] != known:
+        return False
+    vals = [float(k) for k in known] if number else known
+    return vals == sorted(vals, reverse=descending)
+
+
+@pytest.mark.parametrize(("path", "table", "header", "number"), [
+    ("overreaction/", "event-study-table", "AR day 0 vs QQQ", True),
+    ("ja/overreaction/", "event-study-table", "QQQ基準の当日異常リターン", True),
+    ("overreaction/", "recovery-table", "Trading days to get back", True),
+    ("ja/overreaction/", "recovery-table", "回復日", False),
+    ("ja/efficiency/", "api-prices-table", "出力", True),
+])
+def test_sortable_tables_sort_by_the_raw_value_in_both_languages(browser, site_url: str, path: str, table: str,
+                                                                header: str, number: bool) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/{path}")
+    ascending = sorted_column(page, table, header, 1)
+    assert len([k for k in ascending if k]) > 2 and in_order(ascending, number, descending=False), ascending
+    descending = sorted_column(page, table, header, 1)
+    assert in_order(descending, number, descending=True), descending
+    assert not errors, errors
     ctx.close()
+
+
+def test_the_sorting_script_never_reads_the_printed_numbers() -> None:
+    from build_scripts.paths import ROOT
+
+    script = (ROOT / "overrides" / "assets" / "javascripts" / "report.js").read_text(encoding="utf-8")
+    assert "data-sort" in script and "parseFloat" not in script and ".replace(" not in script
 
 
 @pytest.mark.parametrize(("path", "label"), [("", "Working edition · data to "), ("ja/", "作業中の版・")])

@@ -24,7 +24,6 @@ from build_scripts import build, editions, fmt, pages
 from build_scripts.errors import DataError
 from build_scripts.facts import Fact
 from build_scripts.paths import DOCS, LANGS, ROOT
-from build_scripts.sections.investor import APRIL, ENTRY_WORDS
 from build_scripts.sections.market_results import month_label
 from tests.asof import leaks_in_csv, leaks_in_text
 
@@ -120,7 +119,6 @@ def exempt_texts(facts: dict[str, Fact], due: set[dt.date]) -> set[str]:
                 *(month_label(day, lang) for lang in LANGS),
                 fmt.EN_MONTHS[day.month - 1] + f" {day.year}", f"{day.year}年{day.month}月"}
     out |= set(facts)  # fact ids, some of which name a date (a promotion's end)
-    out |= set(ENTRY_WORDS[APRIL].values())  # the April-low buyer: "not yet testable" until May 2025
     return out
 
 

@@ -255,11 +255,21 @@ def test_the_fact_importer_lists_unreadable_records_instead_of_crashing(tmp_path
         ("name: NVIDIA,", "name: <b>NVIDIA</b>,", "tickers.yaml: ticker 'NVDA': field 'name': String should match"),
         ("group: chips, kind: stock, currency: USD, calendar: XNYS}\n  AMD:",
          "group: chipz, kind: stock, currency: USD, calendar: XNYS}\n  AMD:",
-         "tickers.yaml: ticker 'NVDA': field 'group': Input should be"),
+         "tickers.yaml: ticker 'NVDA': field 'group': 'chipz' is not one of the groups of this file (chips, "
+         "networking, power, hyperscalers_software, japan, index) (add the group under 'groups')"),
         ("tickers:\n", "tickers:\n  NVDA:   {}\n",
-         "tickers.yaml: line 6: duplicate key 'NVDA' (keep one of the two entries)"),
+         "tickers.yaml: line 20: duplicate key 'NVDA' (keep one of the two entries)"),
+        ("power:                 {name: Power, name_ja: 電力, colour: 2}",
+         "power:                 {name: Power, name_ja: 電力, colour: 9}",
+         "tickers.yaml: group 'power': field 'colour': Input should be less than 7"),
+        ("power:                 {name: Power, name_ja: 電力, colour: 2}",
+         "power:                 {name: Power, colour: 2}",
+         "tickers.yaml: group 'power': field 'name_ja': Field required"),
+        ("groups:\n", "unused:\n",
+         "tickers.yaml: file: needs a 'groups' mapping (see the comments at the top of the file)"),
     ],
-    ids=["not-a-mapping", "markup-in-name", "unknown-group", "duplicate"],
+    ids=["not-a-mapping", "markup-in-name", "unknown-group", "duplicate", "colour-out-of-palette",
+         "group-without-japanese-name", "no-groups"],
 )
 def test_a_broken_ticker_registry_is_named(data: Path, old: str, new: str, message: str) -> None:
     path = data / "tickers.yaml"

@@ -21,10 +21,10 @@ def test_timeline_sorted_and_dated(facts):
     t = prior_art_timeline(facts)
     assert list(t["day"]) == sorted(t["day"])
     row = t.set_index("fact_id")
-    # GQA 2023-05-22 -> V3 report 2024-12-27 is 585 days.
-    assert row.loc["gqa_2023", "days_before_v3_report"] == 585
-    # FP8-LM (2023-10-27) -> V3 report (2024-12-27): 427 days.
-    assert row.loc["fp8_lm_2023", "days_before_deepseek_use"] == 427
+    # GQA 2023-05-22 -> V3 report 2024-12-26 (its PDF in DeepSeek's repository) is 584 days.
+    assert row.loc["gqa_2023", "days_before_v3_report"] == 584
+    # FP8-LM (2023-10-27) -> V3 report (2024-12-26): 426 days.
+    assert row.loc["fp8_lm_2023", "days_before_deepseek_use"] == 426
     # MLA is introduced by V2 itself: no lead time.
     assert row.loc["mla_2024", "days_before_deepseek_use"] == 0
     assert row.loc["mla_2024", "by_deepseek"]

@@ -12,36 +12,25 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..facts import Fact
+from ..hardware_claims import load_claim_words
 from .metric import Ledger, Metric, round_sig, visible, weakest
 from .training_cost import training_cost_metrics
 
-# (fact id, short speaker, kind of statement) in the order a reader meets them.
-CLAIMS = (
-    ("deepseek_self_reported_training_cluster", "DeepSeek (V3 report)", "self-reported"),
-    ("wang_50000_h100_claim", "Alexandr Wang (Scale AI)", "assertion"),
-    ("nvidia_statement_phrases_2025-01-27", "NVIDIA spokesperson", "statement"),
-    ("semianalysis_hopper_fleet", "SemiAnalysis", "estimate"),
-    ("semianalysis_a100_2021", "SemiAnalysis", "estimate"),
-    ("semianalysis_hardware_spend", "SemiAnalysis (via CNBC)", "estimate (floor)"),
-    ("semianalysis_server_capex", "SemiAnalysis (via Tom's Hardware)", "estimate"),
-    ("semianalysis_operating_cost", "SemiAnalysis (via Tom's Hardware)", "estimate"),
-    ("us_probe_singapore", "Bloomberg report", "report of a probe"),
-)
-
 
 def hardware_claims_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
-    """One row per claim visible at `as_of`: speaker, value, unit, date, grade, source."""
+    """One row per claim visible at `as_of`: speaker, value, unit, date, grade, source. The claims
+    and their order are those data/facts/hardware_claims.yaml shows."""
     seen = visible(facts, as_of)
     rows = []
-    for fid, who, kind in CLAIMS:
+    for fid, words in load_claim_words().items():
         f = seen.get(fid)
         if f is None:
             continue
         rows.append(
             {
                 "fact_id": fid,
-                "who": who,
-                "kind": kind,
+                "who": words.who.en,
+                "kind": words.kind.en,
                 "value": f.value,
                 "unit": f.unit,
                 "date": f.date,

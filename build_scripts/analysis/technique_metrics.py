@@ -12,26 +12,17 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .. import grades
-from ..facts import Fact
+from ..facts import Fact, load_families
 from .metric import Metric
 from .params import moe_models_table
 from .timeline import prior_art_timeline
 
-# Which technique each dated publication belongs to.
-FAMILY_OF = {
-    "moe_jacobs_1991": "moe", "sparsely_gated_moe_2017": "moe", "gshard_2020": "moe", "switch_2021": "moe",
-    "mixtral_2023": "moe", "deepseekmoe_2024": "moe",
-    "mqa_2019": "attention", "gqa_2023": "attention", "mla_2024": "attention",
-    "mixed_precision_2017": "precision", "hfp8_2019": "precision", "hopper_fp8_transformer_engine_2022": "precision",
-    "fp8_formats_2022": "precision", "fp8_lm_2023": "precision", "fp8_trillion_tokens_2024": "precision",
-    "distillation_hinton_2015": "distillation", "grpo_2024": "rl", "multi_token_prediction_2024": "mtp",
-}
 # Publications of FP8 training specifically (the precision family also holds FP16 mixed precision).
 FP8_PAPERS = ("hfp8_2019", "hopper_fp8_transformer_engine_2022", "fp8_formats_2022", "fp8_lm_2023",
               "fp8_trillion_tokens_2024")
 # The three techniques the commentary names, each with the publications that introduce it.
 NAMED_TECHNIQUES = {
-    "mixture_of_experts": tuple(k for k, v in FAMILY_OF.items() if v == "moe"),
+    "mixture_of_experts": "moe",  # every publication of the family
     "latent_attention": ("mla_2024",),
     "fp8_training": FP8_PAPERS,
 }
@@ -40,10 +31,13 @@ DEEPSEEK = "DeepSeek"
 
 
 def prior_art_frame(facts: Mapping[str, Fact], as_of: dt.date | None) -> pd.DataFrame:
-    """The dated publications with their technique family and lead time before DeepSeek used them."""
+    """The dated publications of techniques (each fact's `family`, declared in
+    techniques_timeline.yaml), with their lead time before DeepSeek used them. Publications in a
+    family that is not a technique (cited for context) are left out on purpose."""
+    techniques = {k for k, f in load_families().items() if f.technique}
     df = prior_art_timeline(facts, as_of)
-    df = df[df["fact_id"].isin(FAMILY_OF)].copy()
-    df["family"] = df["fact_id"].map(FAMILY_OF)
+    df["family"] = [facts[i].family for i in df["fact_id"]]
+    df = df[df["family"].isin(techniques)].copy()
     df["years_before_use"] = df["days_before_deepseek_use"].astype("float") / 365.25
     return df.reset_index(drop=True)
 
@@ -81,7 +75,8 @@ def technique_metrics(facts: Mapping[str, Fact], as_of: dt.date | None) -> list[
                 "FP8-training publications by others dated before DeepSeek-V3", fp8["fact_id"])
         firsts = []
         for ids in NAMED_TECHNIQUES.values():
-            papers = art[art["fact_id"].isin(ids)].sort_values("day")
+            papers = art[art["family"] == ids] if isinstance(ids, str) else art[art["fact_id"].isin(ids)]
+            papers = papers.sort_values("day")
             if len(papers):
                 firsts.append(papers.iloc[0])
         if len(firsts) == len(NAMED_TECHNIQUES):

@@ -14,7 +14,7 @@ import pandas as pd
 from ..facts import Fact
 from .metric import visible
 
-V3_REPORT = "v3_total_params"  # any fact read in the V3 report (arXiv v1, 27 Dec 2024)
+V3_REPORT = "v3_total_params"  # any fact read in the V3 report (its PDF in DeepSeek's repository, 26 Dec 2024)
 _MOE = "deepseekmoe_2024"
 _FP8 = "v3_fp8_scope"
 # Technique fact -> the fact documenting DeepSeek's first use of it, and a short name for it.

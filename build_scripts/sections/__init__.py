@@ -50,8 +50,7 @@ class Inputs:
         return self.closes.index.max().date()
 
     def name(self, ticker: str, lang: str) -> str:
-        t = self.tickers[ticker]
-        return t.name_ja if lang == "ja" else t.name
+        return self.tickers[ticker].label(lang)
 
 
 @dataclass
@@ -63,6 +62,3 @@ class Products:
     # Downloads other than chart and table CSVs (the calculator's prices), by file name.
     files: dict[str, bytes] = field(default_factory=dict)
 
-
-def both(en: str, ja: str) -> dict[str, str]:
-    return {"en": en, "ja": ja}

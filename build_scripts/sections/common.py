@@ -1,18 +1,78 @@
-"""Small helpers shared by the headline and efficiency sections: table cells and guarded facts."""
+"""Small helpers shared by the sections: catalog words, table cells and guarded facts."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pandas as pd
 
 from .. import fmt, grades
+from ..catalog import load_catalog, word
+from ..paths import LANGS
 from ..values import Kind, Values
-from . import Inputs, both
+from . import Inputs
 
+
+class Labels(Mapping[str, dict[str, str]]):
+    """The catalog entries under one prefix, read when used: `Labels("headline.stage")["total"]`
+    is {"en": "Total", "ja": "合計"}. Iterating gives the keys in the catalog file's order, so a list
+    of labels (chart legends, table rows) follows the catalog. A missing key stops the build naming
+    the catalog file and the key."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        return self.fill(key)
+
+    def fill(self, key: str, **values: object) -> dict[str, str]:
+        """Both languages of `key`; a placeholder value given as {"en": …, "ja": …} is picked per language."""
+        return {lang: self.text(key, lang, **values) for lang in LANGS}
+
+    def text(self, key: str, lang: str, **values: object) -> str:
+        picked = {k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()}
+        return word(lang, f"{self.prefix}.{key}", **picked)
+
+    def _keys(self) -> list[str]:
+        head = self.prefix + "."
+        return list(dict.fromkeys(k[len(head):].split(".")[0] for k in load_catalog("en") if k.startswith(head)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and f"{self.prefix}.{key}" in load_catalog("en")
+
+
+class Names(Mapping[str, dict[str, str]]):
+    """The names of reference data kept in data/ (groups, technique families) per language,
+    `{"en": …, "ja": …}`, read when used and in the data file's order."""
+
+    def __init__(self, load: Callable[[], Mapping[str, Any]]) -> None:
+        self._load = load
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        item = self._load()[key]
+        return {lang: item.label(lang) for lang in LANGS}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:  # the keys, so a spec or cache key that prints it stays stable
+        return repr(list(self))
+
+
+COMMON = Labels("common")
 # The column header for a grade, everywhere a table shows one.
-GRADE_HEADER = both("Source quality", "情報の確度")
+GRADE_HEADER = COMMON["grade"]
 
 
 def fact_if(inp: Inputs, values: Values, fact_id: str, kind: Kind, **kw: Any) -> bool:
@@ -35,6 +95,13 @@ def col_grade(v: Any, lang: str) -> str:
     return grades.label(str(v), lang)
 
 
+def yes_no(v: Any, lang: str) -> str:
+    """A yes/no cell in the reader's words; '–' where there is no answer."""
+    if _missing(v) or (isinstance(v, float) and pd.isna(v)):
+        return "–"
+    return COMMON.text("yes" if bool(v) else "no", lang)
+
+
 def usd_cell(v: Any, lang: str) -> str:
     """Dollars with the precision the sources give: $5.328 million, $0.24 million, $2.00."""
     if _missing(v):
@@ -50,5 +117,5 @@ def partial_date(text: str, lang: str) -> str:
     if len(parts) == 3:
         return fmt.date(dt.date(*parts), lang)
     if len(parts) == 2:
-        return f"{parts[0]}年{parts[1]}月" if lang == "ja" else f"{fmt.EN_MONTHS[parts[1] - 1]} {parts[0]}"
-    return f"{parts[0]}年" if lang == "ja" else str(parts[0])
+        return fmt.month_long(dt.date(parts[0], parts[1], 1), lang)
+    return fmt.year(parts[0], lang)

@@ -16,29 +16,17 @@ from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
-from . import Inputs, both
-from .common import GRADE_HEADER, col_grade
+from . import Inputs
+from .common import GRADE_HEADER, Labels, col_grade
 from .market_results import put, status_word
 
-COMPANY = {
-    "microsoft": both("Microsoft", "マイクロソフト"),
-    "alphabet": both("Alphabet", "アルファベット"),
-    "amazon": both("Amazon", "アマゾン"),
-    "meta": both("Meta", "メタ"),
-}
-DALLY_WORDS = {
-    "number_representation": both("Number formats (FP32 → FP8/INT8)", "数値表現（FP32→FP8/INT8）"),
-    "complex_instructions": both("Complex instructions", "複合命令"),
-    "process_technology": both("Process technology", "製造プロセス"),
-    "sparsity": both("Structured sparsity", "構造化スパース性"),
-    "product_of_factors": both("Product of the four", "4要因の積"),
-    "reported_total": both("Total Dally reported", "Dally氏が示した合計"),
-}
-PP_WORDS = {
-    "gpu_price_perf_doubling_all": both("All GPUs", "GPU全体"),
-    "gpu_price_perf_doubling_ml": both("GPUs used in machine learning", "機械学習に使われるGPU"),
-    "huangs_law_reference": both("Huang's law (reference)", "フアンの法則（参考）"),
-}
+# Words in docs/catalog/<lang>/demand.yaml.
+WORDS = Labels("demand")
+COLUMNS = Labels("demand.columns")
+CAPTION = Labels("demand.caption")
+COMPANY = Labels("demand.company")
+DALLY_WORDS = Labels("demand.dally")
+PP_WORDS = Labels("demand.price_performance")
 
 
 def _dc_chart(dc: pd.DataFrame, data: pd.DataFrame) -> Chart:
@@ -71,23 +59,20 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
                "data_center_musd", "data_center_busd", "dc_share_pct", "dc_qoq_pct", "dc_yoy_pct", "fact_id",
                "grade"]]
     chart = _dc_chart(dc, data)
-    side = {"before": both("before", "前"), "after": both("after", "後")}
     table = Table(
         id="dc-revenue-table",
         data=data,
         columns=(
-            Column("period", both("Quarter", "四半期")),
-            Column("quarter_end", both("Ended", "期末"), col_date),
-            Column("side", both("vs sell-off", "急落の前後"), lambda v, lang: side[v][lang]),
-            Column("data_center_musd", both("Data centre (US$ m)", "データセンター（100万ドル）"),
-                   col_number(0), "right"),
-            Column("dc_qoq_pct", both("vs previous quarter", "前四半期比"), col_pct(1), "right"),
-            Column("dc_yoy_pct", both("vs a year earlier", "前年同期比"), col_pct(1), "right"),
-            Column("dc_share_pct", both("Share of revenue", "売上高に占める割合"), col_pct(1, signed=False), "right"),
+            Column("period", COLUMNS["quarter"]),
+            Column("quarter_end", COLUMNS["ended"], col_date),
+            Column("side", COLUMNS["side"], lambda v, lang: WORDS.text(f"side.{v}", lang)),
+            Column("data_center_musd", COLUMNS["data_centre"], col_number(0), "right"),
+            Column("dc_qoq_pct", COLUMNS["qoq"], col_pct(1), "right"),
+            Column("dc_yoy_pct", COLUMNS["yoy"], col_pct(1), "right"),
+            Column("dc_share_pct", COLUMNS["share"], col_pct(1, signed=False), "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("Nvidia's data-centre revenue (fiscal quarters end in late January, April, July, October)",
-                     "エヌビディアのデータセンター売上高（会計四半期は一月・四月・七月・十月の下旬に終了）"),
+        caption=CAPTION["data_centre"],
     )
     return [chart], [table]
 
@@ -128,7 +113,7 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
     values.metric("capex_2025_plans", len(y25), "int", inputs=ids, formula="companies with a 2025 plan")
     values.metric("capex_2025_done", len(done), "int", inputs=ids, formula="2025 plans with a reported actual")
     values.metric("capex_2025_plans_before", int((y25["plan_announced"] < EVENT).sum()), "int", inputs=ids,
-                  formula="2025 plans announced before 27 Jan 2025")
+                  formula=f"2025 plans announced before {EVENT.date().isoformat()}")
     if len(done):
         values.metric("capex_2025_beat", int((done["actual_vs_plan_pct"] > 0).sum()), "int", inputs=ids,
                       formula="companies whose 2025 actual exceeded the plan's midpoint")
@@ -173,20 +158,19 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
         id="capex-table",
         data=df,
         columns=(
-            Column("company", both("Company", "企業"), lambda v, lang: COMPANY[v][lang]),
-            Column("year_basis", both("Year", "年度"),
-                   lambda v, lang: v if lang == "en" else
-                   ("会計年度（7月〜6月）" if v.startswith("fiscal") else "暦年")),
-            Column("plan_2025", both("2025 plan (US$ bn)", "2025年計画（10億ドル）"), b, "right"),
-            Column("plan_2025_announced", both("Plan announced", "計画の発表日"), col_date),
-            Column("actual_2025", both("2025 actual (US$ bn)", "2025年実績（10億ドル）"),
+            Column("company", COLUMNS["company"], lambda v, lang: COMPANY[v][lang]),
+            Column("year_basis", COLUMNS["year"],
+                   lambda v, lang: WORDS.text("year_basis." + ("fiscal" if v.startswith("fiscal") else "calendar"),
+                                              lang)),
+            Column("plan_2025", COLUMNS["plan_2025"], b, "right"),
+            Column("plan_2025_announced", COLUMNS["plan_announced"], col_date),
+            Column("actual_2025", COLUMNS["actual_2025"],
                    lambda v, lang: status_word("not yet testable", lang) if pd.isna(v) else fmt.number(v, 1), "right"),
-            Column("actual_vs_plan_pct", both("Actual vs plan", "実績÷計画"), col_pct(0), "right"),
-            Column("plan_2026", both("2026 plan (US$ bn)", "2026年計画（10億ドル）"), b, "right"),
+            Column("actual_vs_plan_pct", COLUMNS["actual_vs_plan"], col_pct(0), "right"),
+            Column("plan_2026", COLUMNS["plan_2026"], b, "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("Capital spending: the plan as first announced, the actual, and the next plan",
-                     "設備投資：最初に発表された計画、実績、翌年の計画"),
+        caption=CAPTION["capex"],
     )
     return [chart], [table]
 
@@ -207,13 +191,12 @@ def _costs(inp: Inputs, res: MarketResults, values: Values) -> list[Table]:
             id="dally-table",
             data=data,
             columns=(
-                Column("factor", both("Factor", "要因"), lambda v, lang: DALLY_WORDS.get(v, both(v, v))[lang]),
-                Column("gain_x", both("Gain (×)", "向上（倍）"), col_number(1), "right"),
-                Column("source", both("Source", "出典")),
+                Column("factor", COLUMNS["factor"], lambda v, lang: DALLY_WORDS[v][lang]),
+                Column("gain_x", COLUMNS["gain"], col_number(1), "right"),
+                Column("source", COLUMNS["source"]),
                 Column("grade", GRADE_HEADER, col_grade),
             ),
-            caption=both("Dally's decomposition of single-GPU inference performance over about a decade",
-                         "Dally氏による単体GPUの推論性能向上（約十年）の要因分解"),
+            caption=CAPTION["dally"],
         ))
     pp = res.price_performance
     if not pp.empty:
@@ -226,16 +209,14 @@ def _costs(inp: Inputs, res: MarketResults, values: Values) -> list[Table]:
             id="price-performance-table",
             data=data,
             columns=(
-                Column("series", both("Series", "系列"), lambda v, lang: PP_WORDS.get(v, both(v, v))[lang]),
-                Column("years_to_double", both("Years to double (= cost halving)", "倍増年数（=コスト半減）"),
-                       col_number(2), "right"),
-                Column("per_year_x", both("× per year", "年率（倍）"), col_number(2), "right"),
-                Column("per_decade_x", both("× per decade", "十年で（倍）"), col_number(0), "right"),
-                Column("source", both("Source", "出典")),
+                Column("series", COLUMNS["series"], lambda v, lang: PP_WORDS[v][lang]),
+                Column("years_to_double", COLUMNS["years_to_double"], col_number(2), "right"),
+                Column("per_year_x", COLUMNS["per_year"], col_number(2), "right"),
+                Column("per_decade_x", COLUMNS["per_decade"], col_number(0), "right"),
+                Column("source", COLUMNS["source"]),
                 Column("grade", GRADE_HEADER, col_grade),
             ),
-            caption=both("GPU price-performance: how fast the cost of a fixed amount of compute falls",
-                         "GPUの価格性能比：一定の計算量のコストが下がる速さ"),
+            caption=CAPTION["price_performance"],
         ))
     return tables
 

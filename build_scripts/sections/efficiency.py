@@ -6,11 +6,9 @@ cache from DeepSeek-V2's formulas, FP8 sizes from the formats, dates from the pa
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from .. import fmt
+from .. import fmt, grades
 from ..analysis.compute import (
     V3_CONFIG,
     api_price_table,
@@ -20,42 +18,27 @@ from ..analysis.compute import (
     kv_claim_context,
     moe_models_table,
     param_breakdown,
-    prior_art_timeline,
     weight_memory_table,
 )
 from ..analysis.fp8 import GRANULARITY, granularity_shapes
 from ..analysis.params import mtp_breakdown
+from ..analysis.technique_metrics import prior_art_frame
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
+from ..facts import load_families
 from ..tables import Column, Table, col_int, col_multiple, col_number, col_pct, col_text
 from ..values import Values
-from . import Inputs, Products, both
-from .common import GRADE_HEADER, col_grade, fact_if, partial_date, usd_cell
+from . import Inputs, Products
+from .common import COMMON, GRADE_HEADER, Labels, Names, col_grade, fact_if, partial_date, usd_cell
+
+# Words in docs/catalog/<lang>/efficiency.yaml.
+WORDS = Labels("efficiency")
+COLUMNS = Labels("efficiency.columns")
+CAPTION = Labels("efficiency.caption")
 
 # --- parameters -----------------------------------------------------------------------------
 
-COMPONENTS = {
-    "embedding": both("Input embedding (a lookup)", "入力埋め込み（表引き）"),
-    "mla_q_down": both("Attention: query compression", "アテンション：クエリ圧縮"),
-    "mla_q_norm": both("Attention: query norm", "アテンション：クエリ正規化"),
-    "mla_q_up": both("Attention: query expansion", "アテンション：クエリ展開"),
-    "mla_kv_down": both("Attention: key-value compression", "アテンション：KV圧縮"),
-    "mla_kv_norm": both("Attention: key-value norm", "アテンション：KV正規化"),
-    "mla_kv_up": both("Attention: key-value expansion", "アテンション：KV展開"),
-    "mla_out": both("Attention: output", "アテンション：出力"),
-    "layer_norms": both("Layer norms", "層正規化"),
-    "dense_ffn": both("Dense feed-forward (first layers)", "密なFFN（最初の層）"),
-    "routed_experts": both("Routed experts", "ルーティング専門家"),
-    "shared_experts": both("Shared expert", "共有専門家"),
-    "router": both("Router (gate)", "ルーター（ゲート）"),
-    "final_norm": both("Final norm", "最終正規化"),
-    "output_head": both("Output head", "出力ヘッド"),
-    "main_total": both("Main model, total", "本体の合計"),
-    "mtp_transformer_layer": both("MTP: one MoE layer", "MTP：MoE層1つ"),
-    "mtp_projection": both("MTP: projection", "MTP：射影"),
-    "mtp_norms": both("MTP: norms", "MTP：正規化"),
-    "mtp_total": both("MTP module, total (not in the main count)", "MTPモジュール合計（本体に含めない）"),
-}
+COMPONENTS = Labels("efficiency.component")
 
 
 def breakdown_frame(cfg: dict) -> pd.DataFrame:
@@ -77,38 +60,35 @@ def breakdown_table(inp: Inputs) -> Table:
         id="v3-param-breakdown-table",
         data=df,
         columns=(
-            Column("component", both("Component", "部位"), lambda v, lang: COMPONENTS[v][lang]),
-            Column("layers", both("Layers", "層数"), col_int, "right"),
-            Column("total_params_b", both("Total (billions)", "総数（10億）"), col_number(2), "right"),
-            Column("active_params_b", both("Used per token (billions)", "トークンごと（10億）"),
-                   col_number(2), "right"),
+            Column("component", COLUMNS["component"], lambda v, lang: COMPONENTS[v][lang]),
+            Column("layers", COLUMNS["layers"], col_int, "right"),
+            Column("total_params_b", COLUMNS["total_b"], col_number(2), "right"),
+            Column("active_params_b", COLUMNS["per_token_b"], col_number(2), "right"),
         ),
-        caption=both("DeepSeek-V3's parameters, counted from its published config",
-                     "公開された設定ファイルから数えたDeepSeek-V3のパラメータ"),
+        caption=CAPTION["breakdown"],
     )
 
 
 CHECKS = (
-    # (metric with the derived value, published fact or None, English, Japanese)
-    ("v3_total_params_from_config_b", "v3_total_params", "V3 total", "V3 総数"),
-    ("v3_active_params_from_config_b", "v3_activated_params", "V3 per token, with embedding",
-     "V3 トークンごと（埋め込み込み）"),
-    ("v3_active_params_excl_embedding_b", "v3_activated_params", "V3 per token, without embedding",
-     "V3 トークンごと（埋め込みなし）"),
-    ("v3_mtp_params_b", None, "V3 MTP module", "V3 MTPモジュール"),
-    ("v3_checkpoint_params_b", "v3_hf_total_size_incl_mtp", "V3 checkpoint incl. MTP",
-     "V3 チェックポイント（MTP込み）"),
-    ("v2_total_params_from_config_b", "v2_total_params", "V2 total", "V2 総数"),
-    ("v2_active_params_from_config_b", "v2_activated_params", "V2 per token, with embedding",
-     "V2 トークンごと（埋め込み込み）"),
+    # (row in the catalog, metric with the derived value, published fact or None)
+    ("v3_total", "v3_total_params_from_config_b", "v3_total_params"),
+    ("v3_active", "v3_active_params_from_config_b", "v3_activated_params"),
+    ("v3_active_no_embedding", "v3_active_params_excl_embedding_b", "v3_activated_params"),
+    ("v3_mtp", "v3_mtp_params_b", None),
+    ("v3_checkpoint", "v3_checkpoint_params_b", "v3_hf_total_size_incl_mtp"),
+    ("v2_total", "v2_total_params_from_config_b", "v2_total_params"),
+    ("v2_active", "v2_active_params_from_config_b", "v2_activated_params"),
 )
+CHECK_ROWS = Labels("efficiency.check")
 
 
 def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
     rows = []
-    for name, fid, en, ja in CHECKS:
+    for key, name, fid in CHECKS:
         published = float(inp.facts[fid].value) if fid else None
-        rows.append({"item_en": en, "item_ja": ja, "derived_b": metrics[name], "published_b": published,
+        label = CHECK_ROWS[key]
+        rows.append({"item_en": label["en"], "item_ja": label["ja"], "derived_b": metrics[name],
+                     "published_b": published,
                      "difference_pct": None if published is None else 100 * (metrics[name] / published - 1),
                      "metric": name, "fact_id": fid})
     df = pd.DataFrame(rows)
@@ -117,12 +97,12 @@ def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
         id="param-check-table",
         data=df,
         columns=(
-            Column("item_en", both("Count", "項目"), lambda v, lang: v if lang == "en" else ja[v]),
-            Column("derived_b", both("From the config (billions)", "設定から（10億）"), col_number(2), "right"),
-            Column("published_b", both("Published (billions)", "公表値（10億）"), col_number(0), "right"),
-            Column("difference_pct", both("Difference", "差"), col_pct(1, True), "right"),
+            Column("item_en", COLUMNS["count"], lambda v, lang: v if lang == "en" else ja[v]),
+            Column("derived_b", COLUMNS["from_config"], col_number(2), "right"),
+            Column("published_b", COLUMNS["published"], col_number(0), "right"),
+            Column("difference_pct", COLUMNS["difference"], col_pct(1, True), "right"),
         ),
-        caption=both("Our count against the published figures", "当サイトの集計と公表値の比較"),
+        caption=CAPTION["check"],
     )
 
 
@@ -154,15 +134,15 @@ def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
         id="models-params-table",
         data=data,
         columns=(
-            Column("model", both("Model", "モデル")),
-            Column("architecture", both("Type", "種類")),
-            Column("date", both("Released", "公開"), lambda v, lang: partial_date(v, lang)),
-            Column("total_params_b", both("Total (B)", "総数（10億）"), col_number(1), "right"),
-            Column("active_params_b", both("Per token (B)", "トークンごと（10億）"), col_number(1), "right"),
-            Column("active_share_pct", both("Share used", "使用比率"), col_pct(1, False), "right"),
+            Column("model", COLUMNS["model"]),
+            Column("architecture", COLUMNS["type"]),
+            Column("date", COLUMNS["released"], lambda v, lang: partial_date(v, lang)),
+            Column("total_params_b", COLUMNS["total_short"], col_number(1), "right"),
+            Column("active_params_b", COLUMNS["per_token_short"], col_number(1), "right"),
+            Column("active_share_pct", COLUMNS["share_used"], col_pct(1, False), "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("Parameters of well-known models", "主なモデルのパラメータ数"),
+        caption=CAPTION["models"],
         sortable=True,
     )
     return chart, table
@@ -196,6 +176,13 @@ def _kv_chart(df: pd.DataFrame) -> Chart:
     )
 
 
+def kv_layout(model: str, lang: str) -> str:
+    """A layout of the KV table: a model as published, or "<model> shape as <attention>" (another
+    attention computed on that model's shape), worded by the catalog."""
+    base, sep, attention = model.partition(" shape as ")
+    return WORDS.text("kv_layout_as", lang, model=base, attention=attention) if sep else model
+
+
 def kv_products(inp: Inputs) -> tuple[Chart, Table]:
     df = kv_cache_table(inp.facts, inp.as_of)
     df["inputs"] = [";".join(i) for i in df["inputs"]]
@@ -204,18 +191,16 @@ def kv_products(inp: Inputs) -> tuple[Chart, Table]:
         id="kv-cache-table",
         data=df,
         columns=(
-            Column("model", both("Layout", "構成"),
-                   lambda v, lang: v if lang == "en" else re.sub(r" shape as (\w+)", r"を\1にした場合", v)),
-            Column("attention", both("Attention", "方式")),
-            Column("layers", both("Layers", "層数"), col_int, "right"),
-            Column("elements_per_token_per_layer", both("Elements per layer", "1層あたり要素数"), col_int, "right"),
-            Column("elements_per_token", both("Elements per token", "トークンあたり要素数"), col_int, "right"),
-            Column("bytes_per_token", both("Bytes (BF16)", "バイト（BF16）"), col_int, "right"),
-            Column("equivalent_gqa_groups", both("As GQA groups", "GQA換算グループ数"), col_number(2), "right"),
-            Column("vs_v3_mla_x", both("× V3's MLA", "V3のMLA比"), col_multiple(1), "right"),
+            Column("model", COLUMNS["layout"], kv_layout),
+            Column("attention", COLUMNS["attention"]),
+            Column("layers", COLUMNS["layers"], col_int, "right"),
+            Column("elements_per_token_per_layer", COLUMNS["elements_per_layer"], col_int, "right"),
+            Column("elements_per_token", COLUMNS["elements_per_token"], col_int, "right"),
+            Column("bytes_per_token", COLUMNS["bytes"], col_int, "right"),
+            Column("equivalent_gqa_groups", COLUMNS["gqa_groups"], col_number(2), "right"),
+            Column("vs_v3_mla_x", COLUMNS["vs_mla"], col_multiple(1), "right"),
         ),
-        caption=both("Key-value cache per token, by DeepSeek-V2's formulas",
-                     "DeepSeek-V2の式によるトークンあたりのKVキャッシュ"),
+        caption=CAPTION["kv"],
         sortable=True,
     )
     return chart, table
@@ -224,12 +209,9 @@ def kv_products(inp: Inputs) -> tuple[Chart, Table]:
 # --- FP8 ------------------------------------------------------------------------------------
 
 FORMATS = {"fp32": "FP32", "bf16": "BF16", "fp8": "FP8"}
-DALLY = {
-    "number_representation": both("Number formats (lower precision)", "数値形式（低精度化）"),
-    "complex_instructions": both("Complex instructions", "複合命令"),
-    "sparsity": both("Structured sparsity", "構造化スパース性"),
-    "process_technology": both("Chip process technology", "半導体プロセス"),
-}
+DALLY = Labels("efficiency.dally")
+# Where a fact was read when only someone else's rendering of the source was seen.
+SECONDARY = ("copy", "paraphrase")
 
 
 def fp8_tables(inp: Inputs) -> list[Table]:
@@ -241,39 +223,35 @@ def fp8_tables(inp: Inputs) -> list[Table]:
             id="fp8-weight-memory-table",
             data=mem,
             columns=(
-                Column("format", both("Format", "形式"), lambda v, lang: FORMATS[v]),
-                Column("bytes_per_value", both("Bytes per number", "1数値のバイト数"), col_number(0), "right"),
-                Column("v3_weights_gb", both("V3's weights (GB)", "V3の重み（GB）"), col_int, "right"),
-                Column("h800_needed_for_weights", both("H800s just to hold them", "保持だけに要るH800"),
-                       col_int, "right"),
+                Column("format", COLUMNS["format"], lambda v, lang: FORMATS[v]),
+                Column("bytes_per_value", COLUMNS["bytes_per_number"], col_number(0), "right"),
+                Column("v3_weights_gb", COLUMNS["v3_weights"], col_int, "right"),
+                Column("h800_needed_for_weights", COLUMNS["h800_needed"], col_int, "right"),
             ),
-            caption=both("DeepSeek-V3's weights in each number format", "数値形式ごとのDeepSeek-V3の重みのサイズ"),
+            caption=CAPTION["fp8_memory"],
         ),
         Table(
             id="fp8-throughput-table",
             data=thr,
             columns=(
-                Column("gpu", both("GPU", "GPU"), lambda v, lang: v.split(" (")[0]),
-                Column("bf16_dense_tflops", both("BF16 dense TFLOPS", "BF16密TFLOPS"), col_int, "right"),
-                Column("fp8_dense_tflops", both("FP8 dense TFLOPS", "FP8密TFLOPS"), col_int, "right"),
-                Column("fp8_to_bf16_x", both("FP8 ÷ BF16", "FP8÷BF16"), col_multiple(1), "right"),
+                Column("gpu", COLUMNS["gpu"], lambda v, lang: v.split(" (")[0]),
+                Column("bf16_dense_tflops", COLUMNS["bf16_tflops"], col_int, "right"),
+                Column("fp8_dense_tflops", COLUMNS["fp8_tflops"], col_int, "right"),
+                Column("fp8_to_bf16_x", COLUMNS["fp8_vs_bf16"], col_multiple(1), "right"),
                 Column("grade", GRADE_HEADER, col_grade),
             ),
-            caption=both("Peak throughput by number format (spec sheets, as reported)",
-                         "数値形式ごとのピーク性能（仕様値、二次情報）"),
+            caption=CAPTION["fp8_throughput"],
         ),
         Table(
             id="dally-gains-table",
             data=dal,
             columns=(
-                Column("factor", both("Source of the gain", "向上の要因"), lambda v, lang: DALLY[v][lang]),
-                Column("gain_x", both("Gain", "倍率"), col_multiple(1), "right"),
-                Column("log_share_pct", both("Share of the total (log)", "全体への寄与（対数）"), col_pct(0, False),
-                       "right"),
+                Column("factor", COLUMNS["gain_source"], lambda v, lang: DALLY[v][lang]),
+                Column("gain_x", COLUMNS["gain"], col_multiple(1), "right"),
+                Column("log_share_pct", COLUMNS["gain_share"], col_pct(0, False), "right"),
                 Column("grade", GRADE_HEADER, col_grade),
             ),
-            caption=both("Bill Dally's breakdown of a decade of GPU inference gains",
-                         "ビル・ダリーによるGPU推論性能10年分の内訳"),
+            caption=CAPTION["dally"],
         ),
     ]
 
@@ -286,6 +264,14 @@ def register_fp8(inp: Inputs, values: Values) -> None:
                       formula=f"{word} scaling group shape")
     values.fact("v3_fp8_loss_error_vs_bf16", "pct", name="v3_fp8_loss_error_pct", decimals=2)
     values.fact("v3_h800_fp8_accumulation_bits", "int", name="v3_fp8_accumulation_bits")
+    dal = dally_table(inp.facts, inp.as_of)
+    ids = tuple(dal["fact_id"])
+    copies = tuple(f for f in ids if inp.facts[f].seen_in and inp.facts[f].seen_in.kind in SECONDARY)
+    # Counts of facts, not readings of them: how well each factor is sourced does not make the count weak.
+    values.metric("dally_factors_count", len(ids), "int", inputs=ids, formula="factors in Dally's breakdown",
+                  grade=grades.SNAPSHOT)
+    values.metric("dally_factors_secondary_count", len(copies), "int", inputs=ids, grade=grades.SNAPSHOT,
+                  formula="of those, factors read only in a copy or a paraphrase of his talk")
     values.fact("dally_single_gpu_inference_gain", "multiple", name="dally_headline_x", decimals=0)
     values.fact("dally_gain_number_representation", "multiple", name="dally_number_formats_x", decimals=0)
     values.fact("dally_gain_process_technology", "multiple", name="dally_process_x", decimals=1)
@@ -293,31 +279,9 @@ def register_fp8(inp: Inputs, values: Values) -> None:
 
 # --- prior art ------------------------------------------------------------------------------
 
-FAMILIES = {
-    "moe": both("Mixture of experts", "専門家の混成"),
-    "attention": both("Shared / latent attention", "KV共有・潜在アテンション"),
-    "precision": both("Low precision, FP8", "低精度計算・FP8"),
-    "distillation": both("Distillation", "蒸留"),
-    "rl": both("GRPO (RL)", "GRPO（強化学習）"),
-    "mtp": both("Multi-token prediction", "複数トークン予測"),
-}
-FAMILY_OF = {
-    "moe_jacobs_1991": "moe", "sparsely_gated_moe_2017": "moe", "gshard_2020": "moe", "switch_2021": "moe",
-    "mixtral_2023": "moe", "deepseekmoe_2024": "moe",
-    "mqa_2019": "attention", "gqa_2023": "attention", "mla_2024": "attention",
-    "mixed_precision_2017": "precision", "hfp8_2019": "precision", "hopper_fp8_transformer_engine_2022": "precision",
-    "fp8_formats_2022": "precision", "fp8_lm_2023": "precision", "fp8_trillion_tokens_2024": "precision",
-    "distillation_hinton_2015": "distillation", "grpo_2024": "rl", "multi_token_prediction_2024": "mtp",
-}
+# Each technique family's name per language, in the order of data/facts/techniques_timeline.yaml.
+FAMILIES = Names(lambda: {k: f for k, f in load_families().items() if f.technique})
 CHART_START, CHART_END = pd.Timestamp("2014-06-01"), pd.Timestamp("2025-06-01")
-
-
-def prior_art_frame(inp: Inputs) -> pd.DataFrame:
-    df = prior_art_timeline(inp.facts, inp.as_of)
-    df = df[df["fact_id"].isin(FAMILY_OF)].copy()
-    df["family"] = df["fact_id"].map(FAMILY_OF)
-    df["years_before_use"] = df["days_before_deepseek_use"].astype("float") / 365.25
-    return df.reset_index(drop=True)
 
 
 def _prior_art_chart(data: pd.DataFrame) -> Chart:
@@ -347,7 +311,7 @@ def _prior_art_chart(data: pd.DataFrame) -> Chart:
 
 
 def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
-    df = prior_art_frame(inp)
+    df = prior_art_frame(inp.facts, inp.as_of)
     data = df[["family", "technique", "fact_id", "date", "day", "date_precision", "by_deepseek", "deepseek_use",
                "deepseek_use_day", "years_before_use", "reference", "url", "grade"]]
     chart = _prior_art_chart(data)
@@ -355,15 +319,14 @@ def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
         id="prior-art-table",
         data=data,
         columns=(
-            Column("family", both("Technique", "技術"), lambda v, lang: FAMILIES[v][lang]),
-            Column("reference", both("Paper", "論文"), col_text),
-            Column("url", both("Link", "リンク"), lambda v, lang: f"[{both('read', '読む')[lang]}]({v})"),
-            Column("date", both("Published", "発表"), lambda v, lang: partial_date(v, lang)),
-            Column("by_deepseek", both("By DeepSeek?", "DeepSeek自身？"),
-                   lambda v, lang: both("yes", "はい")[lang] if v else ""),
-            Column("years_before_use", both("Years before DeepSeek's use", "採用までの年数"), col_number(1), "right"),
+            Column("family", COLUMNS["technique"], lambda v, lang: FAMILIES[v][lang]),
+            Column("reference", COLUMNS["paper"], col_text),
+            Column("url", COLUMNS["link"], lambda v, lang: f"[{WORDS.text('read', lang)}]({v})"),
+            Column("date", COLUMNS["published_on"], lambda v, lang: partial_date(v, lang)),
+            Column("by_deepseek", COLUMNS["by_deepseek"], lambda v, lang: COMMON.text("yes", lang) if v else ""),
+            Column("years_before_use", COLUMNS["years_before_use"], col_number(1), "right"),
         ),
-        caption=both("The papers, oldest first", "論文の一覧（古い順）"),
+        caption=CAPTION["prior_art"],
     )
     return chart, table
 
@@ -377,16 +340,15 @@ def price_table(inp: Inputs) -> Table:
         id="api-prices-table",
         data=df,
         columns=(
-            Column("model", both("Model", "モデル"), lambda v, lang: v.split(" (")[0]),
-            Column("price_date", both("Price as of", "価格の時点"), lambda v, lang: partial_date(v, lang)),
-            Column("input_cache_miss_usd", both("Input", "入力"), usd_cell, "right"),
-            Column("output_usd", both("Output", "出力"), usd_cell, "right"),
-            Column("input_cache_miss_vs_r1_x", both("Input × R1", "入力のR1比"), col_multiple(1), "right"),
-            Column("output_vs_r1_x", both("Output × R1", "出力のR1比"), col_multiple(1), "right"),
+            Column("model", COLUMNS["model"], lambda v, lang: v.split(" (")[0]),
+            Column("price_date", COLUMNS["price_as_of"], lambda v, lang: partial_date(v, lang)),
+            Column("input_cache_miss_usd", COLUMNS["input"], usd_cell, "right"),
+            Column("output_usd", COLUMNS["output"], usd_cell, "right"),
+            Column("input_cache_miss_vs_r1_x", COLUMNS["input_vs_r1"], col_multiple(1), "right"),
+            Column("output_vs_r1_x", COLUMNS["output_vs_r1"], col_multiple(1), "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("API list prices per million tokens (input without cache hits)",
-                     "100万トークンあたりのAPI表示価格（入力はキャッシュなし）"),
+        caption=CAPTION["prices"],
         sortable=True,
     )
 

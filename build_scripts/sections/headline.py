@@ -20,35 +20,19 @@ from ..analysis.compute import (
 )
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
+from ..hardware_claims import load_claim_words
 from ..tables import Column, Table, col_date, col_int, col_multiple, col_number, col_pct, col_sci
 from ..values import Values
-from . import Inputs, Products, both
-from .common import GRADE_HEADER, col_grade, fact_if, usd_cell
+from . import Inputs, Products
+from .common import GRADE_HEADER, Labels, col_grade, fact_if, usd_cell
 
-STAGES = {
-    "pretraining": both("Pre-training", "事前学習"),
-    "context_extension": both("Context extension", "コンテキスト拡張"),
-    "post_training": both("Post-training", "事後学習"),
-    "total": both("Total", "合計"),
-}
-RUNS = {
-    "v3": both("DeepSeek-V3 (H800)", "DeepSeek-V3（H800）"),
-    "llama31_405b": both("Llama 3.1 405B (H100)", "Llama 3.1 405B（H100）"),
-    "llama4_maverick": both("Llama 4 Maverick (H100)", "Llama 4 Maverick（H100）"),
-}
-GAP_FACTORS = {
-    "active_params": both("Active parameters per token", "トークンあたりのアクティブパラメータ"),
-    "tokens": both("Training tokens", "学習トークン数"),
-    "residual": both("Everything else (precision, utilisation, overheads)",
-                     "その他（数値精度・稼働率・オーバーヘッド）"),
-    "gpu_hours (product)": both("GPU-hours (the product)", "GPU時間（積）"),
-}
-R1_PARTS = {
-    "r1_zero_rl": both("R1-Zero reinforcement learning", "R1-Zeroの強化学習"),
-    "r1_rl": both("R1 reinforcement learning", "R1の強化学習"),
-    "r1_sft_data_creation": both("Creating fine-tuning data", "微調整用データの作成"),
-    "r1_rl_total": both("Total", "合計"),
-}
+# Words in docs/catalog/<lang>/headline.yaml.
+STAGES = Labels("headline.stage")
+RUNS = Labels("headline.run")
+GAP_FACTORS = Labels("headline.gap_factor")
+COLUMNS = Labels("headline.columns")
+CAPTION = Labels("headline.caption")
+R1_PARTS = Labels("headline.r1_part")
 
 
 # --- the cost table -------------------------------------------------------------------------
@@ -82,47 +66,43 @@ def cost_products(inp: Inputs) -> tuple[Chart, Table]:
         id="v3-training-cost-table",
         data=df,
         columns=(
-            Column("stage", both("Stage", "段階"), lambda v, lang: STAGES[v][lang]),
-            Column("h800_gpu_hours", both("H800 GPU-hours", "H800 GPU時間"), col_int, "right"),
-            Column("price_per_gpu_hour_usd", both("Rental per GPU-hour", "1GPU時間の単価"), usd_cell, "right"),
-            Column("computed_cost_usd", both("Hours × rental (ours)", "時間×単価（当サイト）"), usd_cell, "right"),
-            Column("reported_cost_usd", both("As reported", "論文の記載"), usd_cell, "right"),
-            Column("share_of_gpu_hours_pct", both("Share", "構成比"), col_pct(1, False), "right"),
+            Column("stage", COLUMNS["stage"], lambda v, lang: STAGES[v][lang]),
+            Column("h800_gpu_hours", COLUMNS["h800_gpu_hours"], col_int, "right"),
+            Column("price_per_gpu_hour_usd", COLUMNS["rental"], usd_cell, "right"),
+            Column("computed_cost_usd", COLUMNS["computed"], usd_cell, "right"),
+            Column("reported_cost_usd", COLUMNS["reported"], usd_cell, "right"),
+            Column("share_of_gpu_hours_pct", COLUMNS["share"], col_pct(1, False), "right"),
         ),
-        caption=both("DeepSeek-V3's training cost, recomputed from the paper's GPU-hours",
-                     "論文のGPU時間から再計算したDeepSeek-V3の学習費用"),
+        caption=CAPTION["cost"],
     )
     return chart, table
 
 
+SCOPE_ITEMS = Labels("headline.scope")
+INCLUDED = Labels("headline.included")
 SCOPE = (
-    # (fact id, in the figure?, English, Japanese)
-    ("v3_cost_usd_total", True, "The official training run of V3: pre-training, context extension, post-training",
-     "V3の正式な学習：事前学習・コンテキスト拡張・事後学習"),
-    ("v3_rental_price_assumption", True, "Priced at an assumed rental rate, not at what DeepSeek paid",
-     "実際の支出ではなく、想定レンタル単価での換算"),
-    ("v3_cost_exclusions", False, "Prior research and ablation experiments (architectures, algorithms, data)",
-     "事前の研究とアブレーション実験（アーキテクチャ、アルゴリズム、データ）"),
-    ("v3_cost_exclusions", False, "Buying the GPUs and running the cluster", "GPUの購入とクラスタの運用"),
-    ("v3_cost_exclusions", False, "Staff and data acquisition", "人件費とデータの取得"),
-    ("r1_rl_cost_usd_nature", False, "R1's reinforcement learning (disclosed later)", "R1の強化学習（後に開示）"),
+    # (item in the catalog, the fact that says so, in the figure?)
+    ("run", "v3_cost_usd_total", True),
+    ("rental", "v3_rental_price_assumption", True),
+    ("research", "v3_cost_exclusions", False),
+    ("hardware", "v3_cost_exclusions", False),
+    ("staff", "v3_cost_exclusions", False),
+    ("r1", "r1_rl_cost_usd_nature", False),
 )
 
 
 def scope_table(inp: Inputs) -> Table:
-    rows = [{"item": en, "included": inc, "fact_id": fid, "grade": inp.facts[fid].grade}
-            for fid, inc, en, _ in SCOPE if fid in inp.facts and inp.facts[fid].day <= inp.as_of]
-    ja = {en: ja for _, _, en, ja in SCOPE}
+    rows = [{"item": key, "included": inc, "fact_id": fid, "grade": inp.facts[fid].grade}
+            for key, fid, inc in SCOPE if fid in inp.facts and inp.facts[fid].day <= inp.as_of]
     return Table(
         id="v3-cost-scope-table",
         data=pd.DataFrame(rows),
         columns=(
-            Column("item", both("Item", "項目"), lambda v, lang: v if lang == "en" else ja[v]),
-            Column("included", both("In the figure?", "数字に含む？"),
-                   lambda v, lang: both("yes", "含む")[lang] if v else both("no", "含まない")[lang]),
+            Column("item", COLUMNS["item"], lambda v, lang: SCOPE_ITEMS[v][lang]),
+            Column("included", COLUMNS["included"], lambda v, lang: INCLUDED.text("yes" if v else "no", lang)),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("What the training-run figure covers", "学習費用の数字が対象とする範囲"),
+        caption=CAPTION["scope"],
     )
 
 
@@ -134,60 +114,20 @@ def r1_table(inp: Inputs) -> Table | None:
         id="r1-rl-cost-table",
         data=df.drop(columns=["inputs"]),
         columns=(
-            Column("component", both("Step", "工程"), lambda v, lang: R1_PARTS[v][lang]),
-            Column("h800_gpu_hours", both("H800 GPU-hours", "H800 GPU時間"), col_int, "right"),
-            Column("computed_cost_usd", both("At the same rental rate", "同じ単価での金額"), usd_cell, "right"),
+            Column("component", COLUMNS["step"], lambda v, lang: R1_PARTS[v][lang]),
+            Column("h800_gpu_hours", COLUMNS["h800_gpu_hours"], col_int, "right"),
+            Column("computed_cost_usd", COLUMNS["same_rate"], usd_cell, "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("R1's training on top of V3, from press reports of the Nature supplement",
-                     "V3に上乗せされたR1の学習（Nature補足資料の報道による）"),
+        caption=CAPTION["r1"],
     )
 
 
 # --- hardware claims ------------------------------------------------------------------------
 
-CLAIMS = {
-    "deepseek_self_reported_training_cluster": (
-        both("DeepSeek (V3 report)", "DeepSeek（V3技術報告）"),
-        both("{n} H800 GPUs trained V3", "V3の学習にH800を{n}基"),
-        both("self-reported", "自己申告")),
-    "wang_50000_h100_claim": (
-        both("Alexandr Wang, Scale AI", "アレクサンダー・ワン（Scale AI）"),
-        both("about {n} H100s", "H100を約{n}基"),
-        both("assertion, no source given", "根拠を示さない主張")),
-    "nvidia_statement_phrases_2025-01-27": (
-        both("Nvidia spokesperson", "Nvidia広報"),
-        both("compute was export-control compliant", "計算資源は輸出規制に適合"),
-        both("statement", "声明")),
-    "semianalysis_hopper_fleet": (
-        both("SemiAnalysis", "SemiAnalysis"),
-        both("about {n} Hopper GPUs: H800, H20 and a minority of H100", "Hopper世代約{n}基（H800、H20と少数のH100）"),
-        both("estimate", "推計")),
-    "semianalysis_a100_2021": (
-        both("SemiAnalysis", "SemiAnalysis"),
-        both("{n} A100s bought before the export rules", "輸出規制前に購入したA100が{n}基"),
-        both("estimate", "推計")),
-    "semianalysis_hardware_spend": (
-        both("SemiAnalysis, via CNBC", "SemiAnalysis（CNBC経由）"),
-        both("hardware spend well above {usd}", "ハードウェア支出は{usd}を大きく上回る"),
-        both("estimate (a floor)", "推計（下限）")),
-    "semianalysis_server_capex": (
-        both("SemiAnalysis, via Tom's Hardware", "SemiAnalysis（Tom's Hardware経由）"),
-        both("server capex about {usd}", "サーバー投資は約{usd}"),
-        both("estimate", "推計")),
-    "semianalysis_operating_cost": (
-        both("SemiAnalysis, via Tom's Hardware", "SemiAnalysis（Tom's Hardware経由）"),
-        both("operating cost about {usd} (four-year basis)", "運用費は約{usd}（4年ベース）"),
-        both("estimate", "推計")),
-    "us_probe_singapore": (
-        both("Bloomberg report", "Bloomberg報道"),
-        both("US officials look into chips routed via Singapore", "シンガポール経由の調達を米当局が調査"),
-        both("report of a probe, not a finding", "調査の報道（結論ではない）")),
-}
-
-
 def _claim_text(row: pd.Series, lang: str) -> str:
-    template = CLAIMS[row["fact_id"]][1][lang]
+    """What the claim says, from its words in data/facts/hardware_claims.yaml, with its figure."""
+    template = load_claim_words()[row["fact_id"]].said[lang]
     value = row["value"]
     if "{usd}" in template:
         return template.format(usd=fmt.usd(units.convert(float(value), str(row["unit"]), "USD"), lang))
@@ -197,8 +137,10 @@ def _claim_text(row: pd.Series, lang: str) -> str:
 
 
 def claims_table(inp: Inputs) -> Table:
-    df = hardware_claims_table(inp.facts, inp.as_of)
-    df = df[df["fact_id"].isin(CLAIMS)].reset_index(drop=True)
+    """Every hardware claim data/facts/hardware_claims.yaml shows, in its order (the analysis frame
+    follows that list, so a new claim there appears here)."""
+    words = load_claim_words()
+    df = hardware_claims_table(inp.facts, inp.as_of).reset_index(drop=True)
     df["claim_en"] = [_claim_text(r, "en") for _, r in df.iterrows()]
     df["claim_ja"] = [_claim_text(r, "ja") for _, r in df.iterrows()]
     data = df[["fact_id", "who", "claim_en", "claim_ja", "kind", "date", "grade", "source_url"]]
@@ -206,14 +148,14 @@ def claims_table(inp: Inputs) -> Table:
         id="hardware-claims-table",
         data=data,
         columns=(
-            Column("fact_id", both("Who", "発言者"), lambda v, lang: CLAIMS[v][0][lang]),
-            Column("fact_id", both("What they said", "内容"),
+            Column("fact_id", COLUMNS["who"], lambda v, lang: words[v].who[lang]),
+            Column("fact_id", COLUMNS["said"],
                    lambda v, lang: str(df.loc[df["fact_id"] == v, f"claim_{lang}"].iloc[0])),
-            Column("fact_id", both("Kind", "種類"), lambda v, lang: CLAIMS[v][2][lang]),
-            Column("date", both("Date", "日付"), col_date),
+            Column("fact_id", COLUMNS["kind"], lambda v, lang: words[v].kind[lang]),
+            Column("date", COLUMNS["date"], col_date),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("How many GPUs? The claims side by side", "GPUは何基か：各主張の比較"),
+        caption=CAPTION["claims"],
     )
 
 
@@ -269,15 +211,14 @@ def compute_products(inp: Inputs) -> tuple[Chart, Table, Table]:
         id="utilisation-table",
         data=util,
         columns=(
-            Column("run", both("Training run", "学習"), lambda v, lang: RUNS[v][lang]),
-            Column("training_flops", both("FLOPs (6·N·D)", "演算量（6·N·D）"), col_sci, "right"),
-            Column("gpu_hours", both("GPU-hours", "GPU時間"), col_int, "right"),
-            Column("achieved_tflops_per_gpu", both("TFLOP/s per GPU", "GPUあたりTFLOP/s"), col_number(0), "right"),
-            Column("utilisation_bf16_pct", both("Of BF16 peak", "BF16ピーク比"), col_pct(0, False), "right"),
-            Column("utilisation_fp8_pct", both("Of FP8 peak", "FP8ピーク比"), col_pct(0, False), "right"),
+            Column("run", COLUMNS["run"], lambda v, lang: RUNS[v][lang]),
+            Column("training_flops", COLUMNS["flops"], col_sci, "right"),
+            Column("gpu_hours", COLUMNS["gpu_hours"], col_int, "right"),
+            Column("achieved_tflops_per_gpu", COLUMNS["tflops"], col_number(0), "right"),
+            Column("utilisation_bf16_pct", COLUMNS["bf16_peak"], col_pct(0, False), "right"),
+            Column("utilisation_fp8_pct", COLUMNS["fp8_peak"], col_pct(0, False), "right"),
         ),
-        caption=both("Implied utilisation: useful FLOPs per GPU-second against the chip's dense peak",
-                     "推定稼働率：GPU1秒あたりの有効演算量とチップの密演算ピークの比"),
+        caption=CAPTION["utilisation"],
     )
     gap = gap_decomposition_table(inp.facts, inp.as_of)
     gap["inputs"] = [";".join(i) for i in gap["inputs"]]
@@ -285,12 +226,11 @@ def compute_products(inp: Inputs) -> tuple[Chart, Table, Table]:
         id="gpu-hour-gap-table",
         data=gap,
         columns=(
-            Column("factor", both("Factor (Llama 3.1 405B ÷ DeepSeek-V3)", "要因（Llama 3.1 405B÷DeepSeek-V3）"),
-                   lambda v, lang: GAP_FACTORS[v][lang]),
-            Column("ratio_x", both("Ratio", "比"), col_multiple(2), "right"),
-            Column("log_share_pct", both("Share of the gap (log)", "差への寄与（対数）"), col_pct(0, False), "right"),
+            Column("factor", COLUMNS["factor"], lambda v, lang: GAP_FACTORS[v][lang]),
+            Column("ratio_x", COLUMNS["ratio"], col_multiple(2), "right"),
+            Column("log_share_pct", COLUMNS["gap_share"], col_pct(0, False), "right"),
         ),
-        caption=both("Where the GPU-hour gap comes from", "GPU時間の差はどこから来るか"),
+        caption=CAPTION["gap"],
     )
     return chart, util_table, gap_table
 

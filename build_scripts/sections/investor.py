@@ -16,26 +16,23 @@ from .. import fmt
 from ..analysis.backtest import ASSETS, HORIZONS
 from ..analysis.dips import DEFAULT_RULES, rank_dips
 from ..analysis.market import MarketResults
-from ..analysis.recovery import NOT_YET, OK
+from ..analysis.recovery import EVENT, NOT_YET, OK
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_pct
 from ..values import Values
-from . import Inputs, Products, both
+from . import Inputs, Products
+from .common import COMMON, Labels
 from .market_results import ensure_charts, market, put, status_word
 
 SHOCK, PRE, APRIL = "shock_2025-01-27", "pre_shock_2025-01-24", "april_2025_low"
-ENTRY_WORDS = {
-    PRE: both("Day before (24 Jan 2025)", "前営業日（2025年1月24日）"),
-    SHOCK: both("Sell-off close (27 Jan 2025)", "急落日の終値（2025年1月27日）"),
-    APRIL: both("April 2025 low", "2025年4月の安値"),
-}
-HORIZON_WORDS = {
-    "1m": both("1 month", "1か月"), "3m": both("3 months", "3か月"), "6m": both("6 months", "6か月"),
-    "12m": both("12 months", "12か月"), "latest": both("To the last common date", "共通の最終日まで"),
-}
-SOURCE = both("Source: adjusted daily closes in this project's snapshot (dividends reinvested).",
-              "出典：当プロジェクトのスナップショットの調整後終値（配当再投資）。")
+# Words in docs/catalog/<lang>/investor.yaml.
+WORDS = Labels("investor")
+COLUMNS = Labels("investor.columns")
+CAPTION = Labels("investor.caption")
+HORIZON_WORDS = Labels("investor.horizon")
+# Each entry of the backtest, by its role (the catalog's key).
+ENTRY_ROLE = {PRE: "pre", SHOCK: "shock", APRIL: "april"}
 IVES_FACT = "ives_golden_buying_opportunity_2025-01-27"
 GLOBAL2000_FACT = "ives_no_global2000_on_chinese_startup"
 MAIN_RULE = "largest_falls_k10_gap0"
@@ -68,9 +65,6 @@ def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> No
     f = values.facts[IVES_FACT]
     values.metric("ives_source_publisher", f.source.publisher.split(" (")[0], "text", inputs=(IVES_FACT,))
     values.metric("ives_source_url", str(f.source.url), "text", inputs=(IVES_FACT,))
-    for r in bt.itertuples():
-        if r.horizon == "12m":
-            values.metric("backtest_12m_status", status_word(r.status, "en") or "ok", "text")
 
 
 def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) -> Chart | None:
@@ -126,7 +120,17 @@ def _entries(res: MarketResults, values: Values) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
+def entry_words(entry: str, day: object, lang: str) -> str:
+    """An entry of the backtest in words, with its date ("Sell-off close (27 January 2025)")."""
+    if day is None or pd.isna(day):  # an edition before the entry day (the April low) knows no date
+        return WORDS.text(f"entry.{ENTRY_ROLE[entry]}_unknown", lang)
+    d = pd.Timestamp(day).date()
+    return WORDS.text(f"entry.{ENTRY_ROLE[entry]}", lang, date=fmt.date(d, lang), month=fmt.month_long(d, lang))
+
+
 def _entries_table(df: pd.DataFrame) -> Table:
+    days = dict(zip(df["entry"], df["entry_date"], strict=True))
+
     def ret(v: object, lang: str) -> str:
         return "–" if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
 
@@ -137,17 +141,17 @@ def _entries_table(df: pd.DataFrame) -> Table:
         id="entries-table",
         data=df,
         columns=(
-            Column("entry", both("Bought at", "買った時点"), lambda v, lang: ENTRY_WORDS[v][lang]),
-            Column("entry_date", both("Date", "日付"), col_date),
-            Column("nvda_12m_pct", both("NVDA, 12 months", "NVDA 12か月"), nvda_12m, "right"),
-            Column("spy_12m_pct", both("SPY, 12 months", "SPY 12か月"), ret, "right"),
-            Column("nvda_latest_pct", both("NVDA, to last date", "NVDA 最終日まで"), ret, "right"),
-            Column("max_drawdown_pct", both("Worst fall from a peak", "高値からの最大下落"), col_pct(1), "right"),
-            Column("worst_vs_cost_pct", both("Worst vs price paid", "買値に対する最大の含み損"), col_pct(1), "right"),
-            Column("underwater_days", both("Longest spell below cost (days)", "買値割れの最長期間（営業日）"),
+            Column("entry", COLUMNS["bought_at"], lambda v, lang: entry_words(v, days[v], lang)),
+            Column("entry_date", COLUMNS["date"], col_date),
+            Column("nvda_12m_pct", COLUMNS["nvda_12m"], nvda_12m, "right"),
+            Column("spy_12m_pct", COLUMNS["spy_12m"], ret, "right"),
+            Column("nvda_latest_pct", COLUMNS["nvda_latest"], ret, "right"),
+            Column("max_drawdown_pct", COLUMNS["max_drawdown"], col_pct(1), "right"),
+            Column("worst_vs_cost_pct", COLUMNS["worst_vs_cost"], col_pct(1), "right"),
+            Column("underwater_days", COLUMNS["underwater"],
                    lambda v, lang: "–" if pd.isna(v) else fmt.number(v, 0), "right"),
         ),
-        caption=both("Three buyers of Nvidia compared", "エヌビディアを買った三つのタイミングの比較"),
+        caption=CAPTION["entries"],
     )
 
 
@@ -156,14 +160,11 @@ def _entries_table(df: pd.DataFrame) -> Table:
 def rule_words(kind: str, param: float, gap: int, rearm: float, lang: str) -> str:
     """The dip rule in words, for tables and charts (numbers are fine there)."""
     if kind == "largest_falls":
-        en = f"{int(param)} largest one-day falls" + (f", at least {gap} sessions apart" if gap else "")
-        ja = f"1日の下落率上位{int(param)}日" + (f"（{gap}営業日以上の間隔）" if gap else "")
-    else:
-        back = "a new 52-week high" if rearm == 0 else f"within {rearm:g}% of the high"
-        back_ja = "52週高値の更新" if rearm == 0 else f"高値から{rearm:g}%以内への回復"
-        en = f"first close {param:g}% below the 52-week high (re-armed by {back})"
-        ja = f"52週高値から{param:g}%下回った最初の終値（{back_ja}で再設定）"
-    return en if lang == "en" else ja
+        return WORDS.text("rule.largest_falls", lang, n=int(param)) + (
+            WORDS.text("rule.gap", lang, gap=gap) if gap else "")
+    back = WORDS.text("rule.rearm_high", lang) if rearm == 0 else WORDS.text("rule.rearm_within", lang,
+                                                                             rearm=f"{rearm:g}")
+    return WORDS.text("rule.below_high", lang, n=f"{param:g}", back=back)
 
 
 def _dips_chart(main: pd.DataFrame, k: int, start: str) -> Chart:
@@ -213,12 +214,14 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
     charts: list[Chart] = []
     m = sens.set_index("rule_id").loc[MAIN_RULE] if MAIN_RULE in set(sens["rule_id"]) else None
     if m is not None and m["status"] == OK:
-        put(values, "dip_main_rank", int(m["episode_rank"]), "int", formula="rank of 27 Jan 2025, ten largest falls")
+        put(values, "dip_main_rank", int(m["episode_rank"]), "int",
+            formula=f"rank of {EVENT.date().isoformat()} among the largest falls of rule {MAIN_RULE}")
         put(values, "dip_main_n", int(m["n_ranked"]), "int", formula="entries ranked under that rule")
+        put(values, "dip_main_k", int(m["param"]), "int", formula=f"K, the falls counted by rule {MAIN_RULE}")
         ranked = main.dropna(subset=["fwd_12m_pct"])
         fall_rank = int((ranked["signal_pct"] < float(main.loc[main["is_event"], "signal_pct"].iloc[0])).sum()) + 1
         put(values, "dip_event_fall_rank", fall_rank, "int", inputs=("snapshot:NVDA",),
-            formula="rank of the 27 Jan 2025 fall by size among the ten largest since 2015")
+            formula=f"rank of the {EVENT.date().isoformat()} fall by size among the falls of rule {MAIN_RULE}")
         best = ranked.sort_values("rank").iloc[0]
         put(values, "dip_main_best_date", best["entry_date"], "date", inputs=("snapshot:NVDA",))
         put(values, "dip_main_best_fwd_pct", best["fwd_12m_pct"], "pct_signed", decimals=0, inputs=("snapshot:NVDA",))
@@ -231,30 +234,27 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         r = df.set_index("rule_id").loc[v]
         if r["status"] != OK:
             return status_word(r["status"], lang)
-        word = both("of", "中")
-        if lang == "ja":
-            return f"{int(r['n_ranked'])}{word['ja']}{int(r['episode_rank'])}位"
-        return f"{int(r['episode_rank'])} {word['en']} {int(r['n_ranked'])}"
+        return WORDS.text("rank", lang, rank=int(r["episode_rank"]), n=int(r["n_ranked"]))
 
     def top3(v: object, lang: str) -> str:
         if pd.isna(v):
             return "–"
-        return both("yes", "はい")[lang] if bool(v) else both("no", "いいえ")[lang]
+        return COMMON.text("yes" if bool(v) else "no", lang)
 
     table = Table(
         id="dip-sensitivity-table",
         data=data,
         columns=(
-            Column("rule_en", both("Entry rule", "買いの定義"),
+            Column("rule_en", COLUMNS["entry_rule"],
                    lambda v, lang: v if lang == "en" else data.set_index("rule_en").loc[v, "rule_ja"]),
-            Column("event_is_entry", both("27 Jan an entry?", "1月27日は該当？"), top3),
-            Column("episode_entry_date", both("DeepSeek-episode entry", "DeepSeek局面の買い日"), col_date),
-            Column("episode_fwd_pct", both("Its 12-month return", "その12か月リターン"), col_pct(1), "right"),
-            Column("rule_id", both("Rank", "順位"), rank_cell, "right"),
-            Column("episode_top3", both("Top 3?", "上位3位以内？"), top3),
+            Column("event_is_entry", COLUMNS.fill("event_is_entry", day={
+                lang: fmt.day_month(EVENT.date(), lang) for lang in ("en", "ja")}), top3),
+            Column("episode_entry_date", COLUMNS["episode_entry"], col_date),
+            Column("episode_fwd_pct", COLUMNS["episode_return"], col_pct(1), "right"),
+            Column("rule_id", COLUMNS["rank"], rank_cell, "right", sort="episode_rank"),
+            Column("episode_top3", COLUMNS["top3"], top3),
         ),
-        caption=both("How the rank moves with the definition of a buying opportunity",
-                     "「買い場」の定義によって順位はどう変わるか"),
+        caption=CAPTION["dips"],
         sortable=True,
     )
     return charts, [table]
@@ -278,13 +278,13 @@ def build(inp: Inputs, values: Values) -> Products:
         id="backtest-table",
         data=bt,
         columns=(
-            Column("horizon", both("Held for", "保有期間"), lambda v, lang: HORIZON_WORDS[v][lang]),
-            Column("exit_date", both("Sold on", "売却日"), col_date),
-            *(Column(f"{a.lower()}_return_pct", both(a, a), cell, "right") for a in ASSETS),
-            Column("nvda_minus_spy_pp", both("NVDA − SPY (points)", "NVDA−SPY（ポイント）"),
+            Column("horizon", COLUMNS["held_for"], lambda v, lang: HORIZON_WORDS[v][lang]),
+            Column("exit_date", COLUMNS["sold_on"], col_date),
+            *(Column(f"{a.lower()}_return_pct", COLUMNS.fill("asset", ticker=a), cell, "right") for a in ASSETS),
+            Column("nvda_minus_spy_pp", COLUMNS["nvda_minus_spy"],
                    lambda v, lang: "–" if pd.isna(v) else fmt.number(v, 1, lang, signed=True), "right"),
         ),
-        caption=both("Returns from buying at the sell-off close", "急落日の終値で買った場合のリターン"),
+        caption=CAPTION["backtest"],
     )
     entries = _entries(res, values)
     tables = [table, _entries_table(entries)] if len(entries) else [table]

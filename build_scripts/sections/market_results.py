@@ -1,5 +1,6 @@
 """Shared by the overreaction and investor sections: one `analyse_market` run per build, plus the
-small helpers both pages need (group names and chart colours, status words, optional values).
+small helpers both pages need (group names and colours from data/tickers.yaml, status words from
+the catalog, optional values).
 
 Keeping the run here means both pages print numbers from the same analysis, and the benchmark
 times the same call the build makes.
@@ -15,27 +16,19 @@ import pandas as pd
 
 from .. import fmt
 from ..analysis.market import MarketResults
-from ..analysis.recovery import NO_DATA, NOT_YET, OK
+from ..analysis.recovery import NOT_YET, OK
 from ..charts.spec import Chart, per_lang
+from ..market.tickers import load_groups
 from ..values import Kind, Values
-from . import Inputs, both
+from . import Inputs
+from .common import Labels, Names
 
-GROUP_NAMES = {
-    "chips": both("Chips", "半導体"),
-    "networking": both("Networking & servers", "ネットワーク・サーバー"),
-    "power": both("Power", "電力"),
-    "hyperscalers_software": both("Hyperscalers & software", "ハイパースケーラー・ソフト"),
-    "japan": both("Japan", "日本"),
-    "index": both("Indexes & ETFs", "指数・ETF"),
-}
-GROUP_ORDER = list(GROUP_NAMES)
-STATUS_WORDS = {
-    NOT_YET: both("not yet testable", "まだ検証できません"),
-    NO_DATA: both("no data", "データなし"),
-    "never": both("not back yet", "未回復"),
-    "not an entry": both("no entry", "該当なし"),
-}
-EN_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Each group's name per language, in the order of data/tickers.yaml.
+GROUP_NAMES = Names(load_groups)
+GROUP_ORDER = GROUP_NAMES  # iterating gives the group keys in the file's order
+# Words for the analysis's status codes ("not yet testable", "never" …), in docs/catalog/*/common.yaml.
+STATUS_WORDS = Labels("common.status")
+
 
 def market(inp: Inputs) -> MarketResults:
     """The market analysis of this build (computed once, before any section runs)."""
@@ -66,12 +59,15 @@ def put(values: Values, name: str, value: Any, kind: Kind, **kw: Any) -> bool:
 
 
 def status_word(status: object, lang: str) -> str:
-    return STATUS_WORDS.get(str(status), {"en": str(status), "ja": str(status)})[lang] if status != OK else ""
+    """The reader's words for an analysis status; '' for a figure that exists. A status without
+    words in the catalog stops the build, naming the catalog file and the key."""
+    return "" if status == OK else STATUS_WORDS.text(str(status), lang)
 
 
-# Chart colour of each group, as a palette role; funds and indexes in grey so the company groups stand out.
-GROUP_COLOURS = {"chips": "series:0", "networking": "series:1", "power": "series:2",
-                 "hyperscalers_software": "series:3", "japan": "series:4", "index": "series:6"}
+def group_colours() -> dict[str, str]:
+    """Chart colour of each group, as the palette slot data/tickers.yaml gives it (funds and indexes
+    take the grey slot, so the company groups stand out)."""
+    return {k: f"series:{g.colour}" for k, g in load_groups().items()}
 
 
 def with_group_labels(df: pd.DataFrame, column: str = "group") -> pd.DataFrame:
@@ -81,20 +77,16 @@ def with_group_labels(df: pd.DataFrame, column: str = "group") -> pd.DataFrame:
 
 
 def group_name(group: str, lang: str) -> str:
-    return GROUP_NAMES.get(group, both(group, group))[lang]
+    return load_groups()[group].label(lang)
 
 
 def month_label(day: dt.date, lang: str) -> str:
-    if lang == "ja":
-        return f"{day.year}年{day.month}月"
-    return f"{EN_MONTH_ABBR[day.month - 1]} {day.year}"
+    return fmt.month(day, lang)
 
 
 def day_label(day: dt.date, lang: str) -> str:
     """Short day label for chart annotations: "27 Jan" / "1月27日"."""
-    if lang == "ja":
-        return f"{day.month}月{day.day}日"
-    return f"{day.day} {EN_MONTH_ABBR[day.month - 1]}"
+    return fmt.day_month(day, lang)
 
 
 def waiting_chart(chart_id: str, section: str, as_of: dt.date) -> Chart:

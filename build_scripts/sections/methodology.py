@@ -10,8 +10,13 @@ from .. import grades, units
 from ..market.snapshot import load_manifest
 from ..tables import Column, Table, col_date, col_number
 from ..values import Values
-from . import Inputs, Products, both
-from .common import GRADE_HEADER, col_grade
+from . import Inputs, Products
+from .common import GRADE_HEADER, Labels, col_grade
+
+# Words in docs/catalog/<lang>/methodology.yaml.
+WORDS = Labels("methodology")
+COLUMNS = Labels("methodology.columns")
+CAPTION = Labels("methodology.caption")
 
 
 def _short(value: object) -> str:
@@ -22,7 +27,7 @@ def _short(value: object) -> str:
 def _unit_text(unit: object, lang: str) -> str:
     if isinstance(unit, str):
         return units.label(unit, lang)
-    return both("named parts, each with its unit", "項目ごとに単位あり")[lang]
+    return WORDS.text("unit_parts", lang)
 
 
 def facts_frame(inp: Inputs) -> pd.DataFrame:
@@ -107,17 +112,15 @@ def build(inp: Inputs, values: Values) -> Products:
             id="sources-table",
             data=facts,
             columns=(
-                Column("evidence", both("Evidence", "根拠の種類"),
-                       lambda v, lang: grades.evidence_label(v, lang)),
-                Column("id", both("Fact", "ファクト"), lambda v, lang: f"`{v}`"),
-                Column("unit", both("Unit", "単位"),
+                Column("evidence", COLUMNS["evidence"], lambda v, lang: grades.evidence_label(v, lang)),
+                Column("id", COLUMNS["fact"], lambda v, lang: f"`{v}`"),
+                Column("unit", COLUMNS["unit"],
                        lambda v, lang: _unit_text(v if not v.startswith("{") else json.loads(v), lang)),
-                Column("date", both("Date", "日付")),
-                Column("id", both("Source", "出典"), link),
-                Column("id", both("Seen in", "確認した場所"), lambda v, lang: seen_text.loc[v, f"seen_{lang}"]),
+                Column("date", COLUMNS["date"]),
+                Column("id", COLUMNS["source"], link),
+                Column("id", COLUMNS["seen_in"], lambda v, lang: seen_text.loc[v, f"seen_{lang}"]),
             ),
-            caption=both("Every fact the report uses, grouped by the kind of evidence, strongest first",
-                         "本レポートが使うすべてのファクト（根拠の種類ごと、強いものから）"),
+            caption=CAPTION["sources"],
             sortable=True,
             wrap=True,
         ),
@@ -125,15 +128,15 @@ def build(inp: Inputs, values: Values) -> Products:
             id="series-table",
             data=series,
             columns=(
-                Column("ticker", both("Series", "系列")),
-                Column("name", both("Name", "名称"),
+                Column("ticker", COLUMNS["series"]),
+                Column("name", COLUMNS["name"],
                        lambda v, lang: v if lang == "en" else series.set_index("name").loc[v, "name_ja"]),
-                Column("currency", both("Unit", "単位")),
-                Column("first_date", both("First", "開始"), col_date),
-                Column("last_date", both("Last", "終了"), col_date),
-                Column("rows", both("Rows", "行数"), col_number(0), "right"),
+                Column("currency", COLUMNS["unit"]),
+                Column("first_date", COLUMNS["first"], col_date),
+                Column("last_date", COLUMNS["last"], col_date),
+                Column("rows", COLUMNS["rows"], col_number(0), "right"),
             ),
-            caption=both("Price series in the snapshot", "スナップショットの価格系列"),
+            caption=CAPTION["series"],
         ),
     ]
     return Products(tables=tables)
@@ -151,14 +154,13 @@ def finish(inp: Inputs, values: Values) -> Products:
             id="weak-figures-table",
             data=weak,
             columns=(
-                Column("name", both("Figure", "数値"), lambda v, lang: f"`{v}`"),
-                Column("name", both("Value", "値"), lambda v, lang: by_name.loc[v, f"text_{lang}"]),
+                Column("name", COLUMNS["figure"], lambda v, lang: f"`{v}`"),
+                Column("name", COLUMNS["value"], lambda v, lang: by_name.loc[v, f"text_{lang}"]),
                 Column("grade", GRADE_HEADER, col_grade),
-                Column("facts", both("Weak facts it rests on", "根拠となる弱いファクト"),
+                Column("facts", COLUMNS["weak_facts"],
                        lambda v, lang: ", ".join(f"`{x}`" for x in v.split(", ")) if v else "–"),
             ),
-            caption=both("Figures that rest on a recollection or on a copy only",
-                         "記憶による値、または転載・要約でのみ確認した情報に基づく数値"),
+            caption=CAPTION["weak"],
             sortable=True,
             wrap=True,
         )

@@ -18,14 +18,14 @@ from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
-from . import Inputs, Products, both
-from .common import GRADE_HEADER, col_grade
+from . import Inputs, Products
+from .common import GRADE_HEADER, Labels, col_grade
 from .demand import demand_products
 from .market_results import (
-    GROUP_COLOURS,
     GROUP_ORDER,
     day_label,
     ensure_charts,
+    group_colours,
     group_name,
     market,
     ok,
@@ -36,21 +36,15 @@ from .market_results import (
 
 # Conventional two-sided 5% critical value for the t-statistics on the page.
 T_CRIT = 1.96
-SOURCE_PRICES = both("Source: daily adjusted closes in this project's snapshot.",
-                     "出典：当プロジェクトの日次価格スナップショット（調整後終値）。")
+# Words in docs/catalog/<lang>/overreaction.yaml.
+WORDS = Labels("overreaction")
+COLUMNS = Labels("overreaction.columns")
+CAPTION = Labels("overreaction.caption")
 
 
 def short_name(inp: Inputs, ticker: str, lang: str) -> str:
-    """A label that fits a phone-width chart: the ticker for funds and indexes, else a short name."""
-    t = inp.tickers[ticker]
-    if t.group == "index":
-        return ticker.lstrip("^")
-    name = t.name_ja if lang == "ja" else t.name
-    for cut in (" (ADR)", "（ADR）", " Group", " Platforms", " Technology", " Networks", " Computer",
-                " Energy", "グループ", "・プラットフォームズ", "・テクノロジー", "・ネットワークス",
-                "・コンピューター", "・エナジー"):
-        name = name.replace(cut, "")
-    return name
+    """A label that fits a phone-width chart: the ticker's short label in data/tickers.yaml."""
+    return inp.tickers[ticker].short_label(lang)
 
 
 # --- event study ---------------------------------------------------------------------------------
@@ -66,8 +60,8 @@ def _day0_chart(inp: Inputs, day0: pd.DataFrame) -> Chart:
     return ChartWords("overreaction", "day0-moves").spec(
         "bars", data,
         params={"label": "label", "value": "ret_pct", "sort": {"by": "ret_pct", "ascending": False},
-                "colour": {"column": "group", "map": GROUP_COLOURS}, "zero_line": True,
-                "legend": {"column": "group", "order": GROUP_ORDER, "label": "group_label", "loc": "below",
+                "colour": {"column": "group", "map": group_colours()}, "zero_line": True,
+                "legend": {"column": "group", "order": list(GROUP_ORDER), "label": "group_label", "loc": "below",
                            "offset": -0.09, "ncols": 2, "fontsize": 9}},
         fill=per_lang(lambda lang: {
             "date": fmt.date(ev, lang), "n": len(day0), "fell": int((day0["ret_pct"] < 0).sum()),
@@ -85,7 +79,7 @@ def _car_chart(inp: Inputs, gp: pd.DataFrame) -> Chart:
         "lines", with_group_labels(gp),
         params={"x": "rel_day", "y": "car_pct", "linewidth": 1.8,
                 "series": {"column": "group", "order": [g for g in GROUP_ORDER if g != "index"],
-                           "colours": GROUP_COLOURS, "label": "group_label"},
+                           "colours": group_colours(), "label": "group_label"},
                 "hlines": [{"at": 0}], "vlines": [{"at": 0, "colour": "negative", "style": "--", "width": 1}],
                 "legend": {"loc": "below", "offset": -0.2, "ncols": 2, "fontsize": 9}},
         fill=per_lang(lambda lang: {
@@ -158,14 +152,16 @@ def _with_interval(df: pd.DataFrame, value: str, se: str, z: float) -> object:
     return cell
 
 
-def _car_columns(df: pd.DataFrame, z: float, qqq: bool) -> list[Column]:
-    cols = [Column("ar_day0_pct", both("AR day 0", "当日の異常リターン"),
-                   _with_interval(df, "ar_day0_pct", "se_car_0_0_pp", z), "right")]
-    for a, b in ((0, 1), (0, 4), (0, 20)):
-        cols.append(Column(f"car_{a}_{b}_pct", both(f"CAR [{a},+{b}]", f"CAR [{a},+{b}]"),
+def _car_columns(df: pd.DataFrame, z: float, qqq: bool, windows: list[tuple[int, int]]) -> list[Column]:
+    """Day 0, then each CAR window of data/event.yaml that runs past day 0."""
+    cols = [Column("ar_day0_pct", COLUMNS["ar_day0"], _with_interval(df, "ar_day0_pct", "se_car_0_0_pp", z), "right")]
+    for a, b in windows:
+        if b == 0:
+            continue
+        cols.append(Column(f"car_{a}_{b}_pct", COLUMNS.fill("car", first=a, last=b),
                            _with_interval(df, f"car_{a}_{b}_pct", f"se_car_{a}_{b}_pp", z), "right"))
     if qqq:
-        cols.append(Column("ar_day0_qqq_pct", both("AR day 0 vs QQQ", "QQQ基準の当日異常リターン"),
+        cols.append(Column("ar_day0_qqq_pct", COLUMNS["ar_day0_qqq"],
                            _with_interval(df, "ar_day0_qqq_pct", "se_car_0_0_qqq_pp", z), "right"))
     return cols
 
@@ -185,36 +181,32 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
     gp = gp[["group", "rel_day", "date", "ar_pct", "car_pct"]].dropna(subset=["car_pct"]).reset_index(drop=True)
     if not gp.empty:
         charts.append(_car_chart(inp, gp))
+    windows = [tuple(w) for w in inp.event.study.car_windows]
     table = Table(
         id="event-study-table",
         data=stats,
         columns=(
-            Column("ticker", both("Company or fund", "企業・ファンド"),
-                   lambda v, lang: short_name(inp, v, lang)),
-            Column("group", both("Group", "グループ"), group_name),
-            Column("n_obs", both("Returns used", "推定に使った日数"), col_number(0), "right"),
-            Column("n_dropped", both("Dropped", "除外"), col_number(0), "right"),
-            Column("beta", both("β", "β"), col_number(2), "right"),
-            Column("ret_day0_pct", both("Return day 0", "当日の騰落率"), col_pct(2), "right"),
-            *_car_columns(stats, z, qqq=True),
+            Column("ticker", COLUMNS["company"], lambda v, lang: short_name(inp, v, lang)),
+            Column("group", COLUMNS["group"], group_name),
+            Column("n_obs", COLUMNS["returns_used"], col_number(0), "right"),
+            Column("n_dropped", COLUMNS["dropped"], col_number(0), "right"),
+            Column("beta", COLUMNS["beta"], col_number(2), "right"),
+            Column("ret_day0_pct", COLUMNS["return_day0"], col_pct(2), "right"),
+            *_car_columns(stats, z, qqq=True, windows=windows),
         ),
-        caption=both(f"Event study, market model vs SPY; ± gives the {level} confidence interval (last column: the "
-                     "same model vs QQQ). Benchmarks and series that follow them are not tested.",
-                     f"イベントスタディ（SPY基準のマーケットモデル。±は{level}信頼区間の幅。最終列はQQQ基準）。"
-                     "ベンチマークとそれに連動する系列は検証対象外"),
+        caption=CAPTION.fill("event_study", level=level),
         sortable=True,
     )
     group_table = Table(
         id="event-study-groups",
         data=groups,
         columns=(
-            Column("group", both("Group", "グループ"), group_name),
-            Column("benchmark", both("vs", "基準")),
-            Column("beta", both("β", "β"), col_number(2), "right"),
-            *_car_columns(groups, z, qqq=False),
+            Column("group", COLUMNS["group"], group_name),
+            Column("benchmark", COLUMNS["benchmark"]),
+            Column("beta", COLUMNS["beta"], col_number(2), "right"),
+            *_car_columns(groups, z, qqq=False, windows=windows),
         ),
-        caption=both(f"Equal-weighted group portfolios against each benchmark; ± gives the {level} confidence interval",
-                     f"グループ別の等ウェイト・ポートフォリオ（ベンチマーク別。±は{level}信頼区間の幅）"),
+        caption=CAPTION.fill("groups", level=level),
         sortable=True,
     )
     return charts, [table, group_table]
@@ -243,27 +235,22 @@ def _reversal_table(inp: Inputs) -> Table:
         x = df.set_index("window").loc[w]
         if pd.isna(x["ci_lo_pct"]):
             return status_word("not yet testable", lang)
-        sep = "〜" if lang == "ja" else " to "
-        return fmt.pct(x["ci_lo_pct"], 1, lang, signed=True) + sep + fmt.pct(x["ci_hi_pct"], 1, lang, signed=True)
+        return WORDS.text("interval_range", lang, low=fmt.pct(x["ci_lo_pct"], 1, lang, signed=True),
+                          high=fmt.pct(x["ci_hi_pct"], 1, lang, signed=True))
 
     return Table(
         id="reversal-table",
         data=df,
         columns=(
-            Column("window", both("Sessions after the sell-off", "急落後の営業日")),
-            Column("car_pct", both("Nvidia CAR", "エヌビディアのCAR"), col_pct(1), "right"),
-            Column("window", both(f"{level} interval", f"{level}信頼区間"), interval, "right"),
-            Column("mde_pp", both("Smallest detectable effect (pp)", "検出できる最小の効果（ポイント）"),
-                   col_number(0), "right"),
-            Column("reversal_pct", both("Share of day-0 fall reversed", "当日の下落を戻した割合"),
-                   col_pct(0, signed=False), "right"),
-            Column("nvda_minus_fund_pp", both(f"Nvidia − {fund.upper()} (pp)",
-                                              f"エヌビディア−{fund.upper()}（ポイント）"),
+            Column("window", COLUMNS["sessions_after"]),
+            Column("car_pct", COLUMNS["nvda_car"], col_pct(1), "right"),
+            Column("window", COLUMNS.fill("interval", level=level), interval, "right"),
+            Column("mde_pp", COLUMNS["mde"], col_number(0), "right"),
+            Column("reversal_pct", COLUMNS["reversed"], col_pct(0, signed=False), "right"),
+            Column("nvda_minus_fund_pp", COLUMNS.fill("nvda_minus_fund", fund=fund.upper()),
                    col_number(1, signed=True), "right"),
         ),
-        caption=both("Was the fall reversed? Abnormal returns after day 0, and Nvidia against the semiconductor "
-                     "fund from the day-0 close",
-                     "下落は戻ったか：急落翌日以降の異常リターンと、急落日の終値からのエヌビディアと半導体ETFの比較"),
+        caption=CAPTION["reversal"],
     )
 
 
@@ -316,11 +303,13 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
     for fid in mv.reported_facts:
         f = inp.facts[fid]
         pub = _publisher(inp, fid)
-        rows.append({"kind": "reported", "label_en": f"Reported ({pub})", "label_ja": f"報道値（{pub}）",
+        label = WORDS.fill("mcap.reported", publisher=pub)
+        rows.append({"kind": "reported", "label_en": label["en"], "label_ja": label["ja"],
                      "busd": float(f.value), "implied_shares_bn": float(f.value) / -mv.price_change_usd,
                      "fact_id": fid, "grade": f.grade})
     if ok(mv.prior_record_busd):
-        rows.append({"kind": "prior", "label_en": "Previous record", "label_ja": "従来の記録",
+        rows.append({"kind": "prior", "label_en": WORDS.text("mcap.prior", "en"),
+                     "label_ja": WORDS.text("mcap.prior", "ja"),
                      "busd": mv.prior_record_busd, "implied_shares_bn": np.nan,
                      "fact_id": mv.prior_record_fact,
                      "grade": inp.facts[mv.prior_record_fact].grade if mv.prior_record_fact else ""})
@@ -330,18 +319,15 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
         id="mcap-lost-table",
         data=df,
         columns=(
-            Column("kind", both("Figure", "数値"),
-                   lambda v, lang: both("Reported loss", "報道された減少額")[lang] if v == "reported"
-                   else both("Previous record", "従来の記録")[lang]),
-            Column("label_en", both("Source", "出典"),
+            Column("kind", COLUMNS["figure"],
+                   lambda v, lang: WORDS.text("mcap.reported_loss" if v == "reported" else "mcap.prior", lang)),
+            Column("label_en", COLUMNS["source"],
                    lambda v, lang: v if lang == "en" else df.set_index("label_en").loc[v, "label_ja"]),
-            Column("busd", both("US$ billion", "10億ドル"), col_number(0), "right"),
-            Column("implied_shares_bn", both("Implied shares (billion)", "逆算した株式数（10億株）"),
-                   col_number(2), "right"),
+            Column("busd", COLUMNS["busd"], col_number(0), "right"),
+            Column("implied_shares_bn", COLUMNS["implied_shares"], col_number(2), "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
-        caption=both("Reported market value lost, and the share count each figure implies",
-                     "報じられた時価総額の減少と、各数値から逆算される株式数"),
+        caption=CAPTION["mcap"],
     )
     return [chart], [table]
 
@@ -365,8 +351,8 @@ def _recovery_chart(data: pd.DataFrame, back: pd.DataFrame, never: pd.DataFrame)
     return w.spec(
         "bars", with_group_labels(data),
         params={"label": "label", "value": "trading_days", "notes": {"column": "status"},
-                "colour": {"column": "group", "map": GROUP_COLOURS},
-                "legend": {"column": "group", "order": GROUP_ORDER, "label": "group_label", "loc": "below",
+                "colour": {"column": "group", "map": group_colours()},
+                "legend": {"column": "group", "order": list(GROUP_ORDER), "label": "group_label", "loc": "below",
                            "offset": -0.1, "ncols": 2, "fontsize": 9}},
         fill=per_lang(fill),
         size=(6.0, 7.0),
@@ -380,8 +366,7 @@ def _days_cell(data: pd.DataFrame) -> object:
     def cell(t: str, lang: str) -> str:
         r = by.loc[t]
         if r["status"] == DATA_ENDED:
-            return both("data end {d}", "データ終了 {d}")[lang].format(d=fmt.date(pd.Timestamp(r["data_end"]).date(),
-                                                                              lang))
+            return WORDS.text("data_end", lang, date=fmt.date(pd.Timestamp(r["data_end"]).date(), lang))
         return status_word(NEVER, lang) if pd.isna(r["trading_days"]) else fmt.number(r["trading_days"], 0)
     return cell
 
@@ -407,18 +392,18 @@ def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Cha
         id="recovery-table",
         data=data,
         columns=(
-            Column("ticker", both("Ticker", "ティッカー")),
-            Column("name", both("Company or fund", "企業・ファンド"),
+            Column("ticker", COLUMNS["ticker"]),
+            Column("name", COLUMNS["company"],
                    lambda v, lang: v if lang == "en" else data.set_index("name").loc[v, "name_ja"]),
-            Column("group", both("Group", "グループ"), group_name),
-            Column("day1_pct", both("Day 0", "0日目"), col_pct(1), "right"),
-            Column("trough_pct", both("Worst close", "最安値"), col_pct(1), "right"),
-            Column("trough_date", both("Worst on", "最安値の日"), col_date),
-            Column("ticker", both("Trading days to get back", "回復までの営業日数"), _days_cell(data), "right"),
-            Column("recovery_date", both("Back on", "回復日"), col_date),
-            Column("last_close_date", both("Data to", "データ最終日"), col_date),
+            Column("group", COLUMNS["group"], group_name),
+            Column("day1_pct", COLUMNS["day0"], col_pct(1), "right"),
+            Column("trough_pct", COLUMNS["worst_close"], col_pct(1), "right"),
+            Column("trough_date", COLUMNS["worst_on"], col_date),
+            Column("ticker", COLUMNS["days_back"], _days_cell(data), "right", sort="trading_days"),
+            Column("recovery_date", COLUMNS["back_on"], col_date),
+            Column("last_close_date", COLUMNS["data_to"], col_date),
         ),
-        caption=both("Back above the last close before the sell-off", "急落前の最後の終値を上回るまで"),
+        caption=CAPTION["recovery"],
         sortable=True,
     )
     return [chart], [table]
@@ -471,12 +456,13 @@ def _path(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart],
     put(values, "path_start_date", paths["date"].min(), "date", formula="first day of the chart")
     for t in last.index:
         put(values, f"path_{t.lower()}_last_level", last.loc[t, "index_level"], "number", decimals=0,
-            inputs=(f"snapshot:{t}",), formula="last adjusted close ÷ 24 Jan 2025 close × 100")
+            inputs=(f"snapshot:{t}",),
+            formula=f"last adjusted close ÷ {PRE_SHOCK.date().isoformat()} close × 100")
         put(values, f"path_{t.lower()}_last_date", last.loc[t, "date"], "date", inputs=(f"snapshot:{t}",))
     if not low.empty:
         r = low.loc[low["index_level"].idxmin()]
         put(values, "path_nvda_low_level", r["index_level"], "number", decimals=0, inputs=("snapshot:NVDA",),
-            formula="lowest NVDA close after the sell-off, 24 Jan 2025 = 100")
+            formula=f"lowest NVDA close after the sell-off, {PRE_SHOCK.date().isoformat()} = 100")
         put(values, "path_nvda_low_date", r["date"], "date", inputs=("snapshot:NVDA",))
     for key, fid, name in (("r1_release", "r1_release_date", "path_r1_date"),
                            ("april_2025_low", "nvda_2025_low_close", "path_april_low_date"),

@@ -121,15 +121,15 @@ def rule_words(steps: tuple[Step, ...], tests: tuple[Test, ...], book: ClaimsFil
                 conds.append(word(lang, "scorecard.rule.at_least", n=want,
                                   outcome=word(lang, f"scorecard.rule.verb_plural.{key}")))
             else:
-                names = "・".join(number[t] for t in want) if lang == "ja" else ", ".join(number[t] for t in want)
+                names = word(lang, "scorecard.rule.list").join(number[t] for t in want)
                 conds.append(word(lang, "scorecard.rule.named", tests=names, outcome=verb))
         if conds:
             parts.append(word(lang, "scorecard.rule.step", verdict=verdict,
                               condition=word(lang, "scorecard.rule.and").join(conds)))
         else:
             parts.append(word(lang, "scorecard.rule.fallback", verdict=verdict))
-    return word(lang, "scorecard.rule.intro") + word(lang, "scorecard.rule.join").join(parts) + (
-        "。" if lang == "ja" else ".")
+    return word(lang, "scorecard.rule.intro") + word(lang, "scorecard.rule.join").join(parts) + word(
+        lang, "scorecard.rule.end")
 
 
 # --- tables ----------------------------------------------------------------------------------------

@@ -2,36 +2,36 @@
    scroll boxes, see build_scripts/page_markup.py):
    - The edition selector's button is named by the edition it shows.
    - Sortable report tables: click (or press Enter on) a column header to sort; again to reverse.
-     Only tables inside a ".data-table.sortable" wrapper take part. Numbers are read from the cell
-     text ("−16.97%", "$589 billion", "5,890億ドル" all sort by their number). */
+     Only tables inside a ".data-table.sortable" wrapper take part. The build writes each number
+     or date cell's raw value in a data-sort attribute ("-16.97", "2025-01-27"); the script orders
+     by that value and never reads a number out of the printed text, so "−16.97%", "$589 billion"
+     and "5,890億ドル" sort alike in both languages. A column without data-sort is text and sorts
+     by what the reader sees; an empty data-sort (no value) always sorts last. */
 (function () {
   "use strict";
 
-  var MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december"];
+  // { missing, num, v } for one cell of a column; `keyed` says the column carries raw values.
+  function key(cell, keyed) {
+    if (!keyed) { return { missing: false, num: false, v: cell.textContent.trim().toLowerCase() }; }
+    var raw = cell.getAttribute("data-sort");
+    if (raw === null || raw === "") { return { missing: true }; }
+    var n = Number(raw);
+    return isFinite(n) ? { missing: false, num: true, v: n } : { missing: false, num: false, v: raw };
+  }
 
-  function key(text) {
-    var t = text.trim();
-    var ja = t.match(/^(\d{4})年(\d{1,2})月(\d{1,2})日$/);
-    if (ja) { return { num: true, v: +ja[1] * 10000 + +ja[2] * 100 + +ja[3] }; }
-    var en = t.match(/^(\d{1,2}) ([A-Za-z]+) (\d{4})$/);
-    if (en && MONTHS.indexOf(en[2].toLowerCase()) >= 0) {
-      return { num: true, v: +en[3] * 10000 + (MONTHS.indexOf(en[2].toLowerCase()) + 1) * 100 + +en[1] };
-    }
-    var n = t.replace(/\u2212/g, "-").replace(/,/g, "");
-    var m = n.match(/^[+$]?(-?)\$?(\d+(\.\d+)?)/);
-    if (m) { return { num: true, v: parseFloat(m[1] + m[2]) }; }
-    return { num: false, v: t.toLowerCase() };
+  function compare(x, y, asc) {
+    if (x.missing || y.missing) { return x.missing === y.missing ? 0 : (x.missing ? 1 : -1); }
+    var r = x.num && y.num ? x.v - y.v : String(x.v).localeCompare(String(y.v));
+    return asc ? r : -r;
   }
 
   function sortBy(table, col, header) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var asc = header.getAttribute("aria-sort") !== "ascending";
+    var keyed = rows.some(function (row) { return row.cells[col].hasAttribute("data-sort"); });
     rows.sort(function (a, b) {
-      var x = key(a.cells[col].textContent), y = key(b.cells[col].textContent);
-      var r = x.num && y.num ? x.v - y.v : String(x.v).localeCompare(String(y.v));
-      return asc ? r : -r;
+      return compare(key(a.cells[col], keyed), key(b.cells[col], keyed), asc);
     });
     rows.forEach(function (row) { body.appendChild(row); });
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
