@@ -228,16 +228,29 @@ def source_date_epoch(inp: Inputs) -> str:
 
 
 def mkdocs_build(site_dir: Path, epoch: str, version: str = "") -> int:
+    """Both languages built into a staging folder beside `site_dir`, swapped in only when both
+    succeeded: a failed build leaves the last good site as it was."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
            "REPORT_VERSION": version, "PYTHONPATH": str(ROOT), "VERSION_PROVIDER": "none"}
-    for lang in LANGS:
-        dest = site_dir if lang == "en" else site_dir / lang
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-               "-f", str(CONFIGS[lang]), "-d", str(dest)]
-        res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-        if res.returncode != 0:
-            console.print(res.stdout + res.stderr)
-            raise SystemExit(f"mkdocs build failed for '{lang}'")
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for lang in LANGS:
+            dest = staging if lang == "en" else staging / lang
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+                   "-f", str(CONFIGS[lang]), "-d", str(dest)]
+            res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            if res.returncode != 0:
+                console.print(res.stdout + res.stderr)
+                raise SystemExit(f"mkdocs build failed for '{lang}'; {site_dir.name}/ keeps the last good site")
+        old = site_dir.with_name(f".{site_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return sum(1 for _ in site_dir.rglob("index.html"))
 
 
