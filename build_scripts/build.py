@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -16,12 +18,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from . import pages
+from .analysis.results import Results
 from .analysis.results import analyse as run_analysis
 from .charts.render import library_digest, render, write_if_changed
 from .claims.engine import check_figures, judge
@@ -76,36 +80,57 @@ def load_inputs(as_of: dt.date | None = None) -> Inputs:
                   edition=as_of is not None)
 
 
-def study(inp: Inputs) -> Inputs:
-    """The analysis, the verdicts and the verdict timeline, computed once for every section."""
-    results = run_analysis(inp.facts, inp.prices, inp.tickers, inp.as_of, inp.event)
+def study(inp: Inputs, cache_dir: Path | None = None) -> Inputs:
+    """The analysis, the verdicts and the verdict timeline, computed once for every section.
+
+    All three are pure functions of the inputs and the analysis code, so they are kept in a cache
+    keyed by a digest of both: an unchanged rebuild reads them back instead of rerunning twenty
+    analyses (the analysis itself, and one per month-end of the timeline)."""
+    folder = cache_dir or BUILD / "cache"
+    key = study_key(inp)
+
+    def compute() -> tuple[Results, list, pd.DataFrame]:
+        results = run_analysis(inp.facts, inp.prices, inp.tickers, inp.as_of, inp.event)
+        tl = verdict_timeline(inp.facts, inp.prices, inp.tickers, inp.book, inp.event, inp.as_of)
+        return results, judge(inp.book, results), tl
+
+    results, verdicts, timeline = _cached(folder / f"study-{key[:32]}.pkl", compute)
     if not inp.edition:  # on all the data every figure a test names must exist
         check_figures(inp.book, results)
-    return dataclasses.replace(inp, results=results, verdicts=judge(inp.book, results), timeline=timeline_of(inp))
+    return dataclasses.replace(inp, results=results, verdicts=verdicts, timeline=timeline)
 
 
-# The code the verdict timeline depends on; its cache is keyed by this and by every input.
-TIMELINE_CODE = ("analysis", "claims", "event.py", "facts.py", "market", "grades.py", "vocab.py")
+T = TypeVar("T")
+
+# The code the analysis depends on; its cache is keyed by this and by every input.
+STUDY_CODE = ("analysis", "claims", "event.py", "facts.py", "market", "grades.py", "vocab.py", "units.py")
 
 
-def timeline_of(inp: Inputs, cache_dir: Path | None = None) -> pd.DataFrame:
-    """The verdict timeline, from a cache keyed by its inputs and code when one exists (it reruns the
-    whole analysis at every month-end, the slowest part of a build)."""
+def study_key(inp: Inputs) -> str:
     from . import digest
+    from .paths import DATA
 
-    key = digest.combine(digest.frame_digest(inp.prices), digest.facts_digest(inp.facts),
-                         inp.book.model_dump_json(), inp.event.model_dump_json(), inp.as_of.isoformat(),
-                         repr(sorted((t, k.model_dump_json()) for t, k in inp.tickers.items())),
-                         digest.code_digest(TIMELINE_CODE))
-    path = (cache_dir or BUILD / "cache") / f"timeline-{key[:32]}.pkl"
+    vocab = b"".join(p.read_bytes() for p in sorted((DATA / "facts" / "vocab").glob("*.yaml")))
+    return digest.combine(digest.frame_digest(inp.prices), digest.facts_digest(inp.facts),
+                          inp.book.model_dump_json(), inp.event.model_dump_json(), inp.as_of.isoformat(),
+                          repr(sorted((t, k.model_dump_json()) for t, k in inp.tickers.items())),
+                          hashlib.sha256(vocab).hexdigest(), digest.code_digest(STUDY_CODE))
+
+
+def _cached(path: Path, compute):
     if path.exists():
-        return pd.read_pickle(path)
-    tl = verdict_timeline(inp.facts, inp.prices, inp.tickers, inp.book, inp.event, inp.as_of)
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)  # a file this build wrote itself, under build/
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ModuleNotFoundError):
+            path.unlink(missing_ok=True)
+    out = compute()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tl.to_pickle(tmp)
+    with tmp.open("wb") as f:
+        pickle.dump(out, f, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
-    return tl
+    return out
 
 
 def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
@@ -203,16 +228,29 @@ def source_date_epoch(inp: Inputs) -> str:
 
 
 def mkdocs_build(site_dir: Path, epoch: str, version: str = "") -> int:
+    """Both languages built into a staging folder beside `site_dir`, swapped in only when both
+    succeeded: a failed build leaves the last good site as it was."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1",
            "REPORT_VERSION": version, "PYTHONPATH": str(ROOT), "VERSION_PROVIDER": "none"}
-    for lang in LANGS:
-        dest = site_dir if lang == "en" else site_dir / lang
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
-               "-f", str(CONFIGS[lang]), "-d", str(dest)]
-        res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-        if res.returncode != 0:
-            console.print(res.stdout + res.stderr)
-            raise SystemExit(f"mkdocs build failed for '{lang}'")
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for lang in LANGS:
+            dest = staging if lang == "en" else staging / lang
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+                   "-f", str(CONFIGS[lang]), "-d", str(dest)]
+            res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            if res.returncode != 0:
+                console.print(res.stdout + res.stderr)
+                raise SystemExit(f"mkdocs build failed for '{lang}'; {site_dir.name}/ keeps the last good site")
+        old = site_dir.with_name(f".{site_dir.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return sum(1 for _ in site_dir.rglob("index.html"))
 
 

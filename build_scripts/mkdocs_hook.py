@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from build_scripts.csp import with_policy
 from build_scripts.page_markup import ReportMarkupExtension
 from build_scripts.pages import PageError, load_context, render
 from build_scripts.paths import generated_root
@@ -99,14 +100,14 @@ def on_template_context(context, template_name, config):
 
 
 def on_post_page(output, page, config):
-    output = valid_toggles(output, page.file.src_uri)
+    output = with_policy(valid_toggles(output, page.file.src_uri))
     _pages.append(output)
     return output
 
 
 def on_post_template(output_content, template_name, config):
     if template_name.endswith(".html"):
-        output_content = valid_toggles(output_content, template_name)
+        output_content = with_policy(valid_toggles(output_content, template_name))
         _pages.append(output_content)
     return output_content
 

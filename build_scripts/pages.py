@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .charts.render import Chart
@@ -140,9 +142,10 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
     root = "../" * depth
     # Shared page pieces (for example each section's methods) live outside the MkDocs docs
     # folders, in docs/partials/<lang>/, and are pulled in with {% include "name.md" %}.
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                             keep_trailing_newline=True,
-                             loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]))
+    # Sandboxed: a page (or a partial) can print values and call the three snippet functions, but
+    # it cannot reach Python objects (`{{ lipsum.__globals__ }}` and the like fail with a named error).
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                               loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]))
 
     def lookup(kind: str, key: str) -> Markup:
         try:
@@ -166,3 +169,6 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
         raise PageError(f"{page}: no partial '{err.name}' in docs/partials/{ctx['lang']}/") from None
     except jinja2.TemplateSyntaxError as err:
         raise PageError(f"{page}: line {err.lineno}: {err.message}") from None
+    except SecurityError as err:
+        raise PageError(f"{page}: the template tried something pages may not do ({err}); pages only print "
+                        "values and charts, tables and blocks") from None

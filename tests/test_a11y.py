@@ -30,7 +30,7 @@ def test_axe_finds_a_violation(browser, axe_source: Path) -> None:
     """The gate can fail: an unnamed dialog and an image without alt text are reported."""
     page = browser.new_page()
     page.set_content('<html lang="en"><title>t</title><main><div role="dialog">x</div><img src="x.png"></main>')
-    page.add_script_tag(path=str(axe_source))
+    page.evaluate(axe_source.read_text(encoding="utf-8"))
     result = page.evaluate("async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     page.close()
     assert {"aria-dialog-name", "image-alt"} <= {v["id"] for v in result["violations"]}
@@ -44,10 +44,10 @@ def test_no_axe_violations_under_mike(browser, mike_pages: Path, axe_source: Pat
         for scheme in SCHEMES:
             ctx = browser.new_context(color_scheme=scheme)
             page = ctx.new_page()
-            page.goto(f"{url}/v2/efficiency/")
+            page.goto(f"{url}/2026-08-20/efficiency/")
             page.wait_for_load_state("networkidle")
             page.wait_for_selector(".md-version")
-            page.add_script_tag(path=str(axe_source))
+            page.evaluate(axe_source.read_text(encoding="utf-8"))
             result = page.evaluate(
                 "async tags => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
             ctx.close()

@@ -334,7 +334,7 @@ def test_the_calculator_with_a_result_passes_axe_and_fits_a_phone(browser, site_
                                       viewport={"width": 390, "height": 844})
     calculate(page, "2025-01-27", "12m", pd.Timestamp("2025-01-27"))
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
-    page.add_script_tag(path=str(axe_source))
+    page.evaluate(axe_source.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run('#buy-date-calculator', "
                            "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
     problems = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]]
