@@ -82,6 +82,7 @@ def render_early(lang: str) -> dict[str, str]:
     return {stem: out[(lang, stem)] for stem in STEMS}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "wording"), [("en", "not yet disclosed"), ("ja", "まだ開示されていません")])
 def test_an_early_edition_does_not_show_later_facts(lang: str, wording: str) -> None:
     out = render_early(lang)
