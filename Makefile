@@ -18,7 +18,7 @@ help:
 	@echo "make serve     live preview for authors at http://127.0.0.1:8000 (English)"
 	@echo "make serve-ja  live preview of the Japanese edition (http://127.0.0.1:8001/ja/)"
 	@echo "make refresh   fetch new prices from the providers (the only networked step)"
-	@echo "make test-fast the quick loop: every test that needs no site build and no browser"
+	@echo "make test-fast the quick loop: the tests under a second each (no build, no browser, no subprocess)"
 	@echo "make bench     measure builds, page weight and scale (ARGS=--lighthouse adds Lighthouse)"
 	@echo "make editions  build every edition of data/editions.yaml into the local gh-pages branch"
 	@echo "make serve-editions  serve the gh-pages branch at http://127.0.0.1:8002 (version selector)"

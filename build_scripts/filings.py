@@ -24,7 +24,7 @@ def _bounds(fact: Fact, unit: str) -> tuple[float, float] | None:
     """The curated value as (low, high) in `unit`, widened by half its last written digit."""
     v = fact.value
     lo, hi = (v.get("low"), v.get("high")) if isinstance(v, Mapping) else (v, v)
-    if not isinstance(fact.unit, str) or not all(isinstance(x, int | float) for x in (lo, hi)):
+    if not isinstance(fact.unit, str) or not isinstance(lo, int | float) or not isinstance(hi, int | float):
         return None
     try:
         step = 0.5 * 10 ** -max(_decimals(lo), _decimals(hi))

@@ -98,7 +98,7 @@ def write_context(ctx: dict[str, Any], path: Path) -> None:
 
 
 @cache
-def _load(path: Path, mtime: float) -> dict[str, Any]:
+def _load(path: Path, _mtime: float) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -23,9 +23,6 @@ BUILD = Path(os.environ.get("REPORT_BUILD_DIR") or ROOT / "build").resolve()
 SITE = ROOT / "site"
 
 
-def docs_dir(lang: str) -> Path:
-    return DOCS / lang
-
 
 def generated_root(lang: str) -> Path:
     """The folder that stands in for docs/<lang>/ for generated files."""

@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -191,50 +191,19 @@ def refresh_series(ctx: Context, s: SeriesSettings, providers: dict[str, PricePr
     except DataError as err:
         out.notes.append(f"committed file is invalid, not touched: {err}")
         return out
-    good: list[tuple[Fetched, pd.DataFrame]] = []
-    for name in s.providers:
-        if name not in providers:
-            continue
-        try:
-            fetched, prices, notes = _fetch(ctx, providers[name], s, info.calendar)
-        except (FetchError, DataError, checks.CheckError) as err:
-            out.notes.append(str(err))
-            continue
-        good.append((fetched, prices))
-        out.notes.extend(notes)
+    good = _fetch_all(ctx, s, providers, info.calendar, out)
     if not good:
         if not any(p in providers for p in s.providers):
             out.notes.append(f"no available provider among {', '.join(s.providers)}")
         return out
     fetched, prices = good[0]
     out.provider = fetched.provider
-    for other, other_prices in good[1:]:
-        days = checks.cross_check(prices, other_prices)
-        first = f", e.g. {days[0]}" if days else ""
-        out.notes.append(
-            f"cross-check with {other.provider}: {len(days)} day(s) with returns "
-            f"{checks.CROSS_CHECK_PP} pp or more apart{first}"
-        )
+    _cross_check(prices, good[1:], out)
     history = None
     if committed is not None:
-        try:
-            history = checks.compare_history(committed, prices, s.start.isoformat(), s.ticker)
-        except checks.CheckError as err:
-            out.notes.append(str(err))
+        history = _checked_history(ctx, s, committed, prices, out)
+        if history is None:
             return out
-        out.revised_rows = len(history.revised)
-        if history.revised and not ctx.accept_revisions:
-            day = history.revised[0]
-            old, new = history.detail[day]
-            out.status = REVISED
-            out.notes.append(
-                f"{len(history.revised)} committed close(s) revised by more than "
-                f"0.5% (first {day}: {old:.4f} -> {new:.4f}); rerun with "
-                "--accept-revisions to take them"
-            )
-            return out
-        if history.factor != 1.0:
-            out.notes.append(f"history rescaled x{history.factor:.6f} to the provider's current adjustment basis")
     merged, out.new_rows = merge_history(committed, prices, history, fetched.splits)
     data = csv_bytes(merged[COLUMNS])
     out.last_date = str(merged["date"].max())
@@ -247,6 +216,57 @@ def refresh_series(ctx: Context, s: SeriesSettings, providers: dict[str, PricePr
     out.files = {path: data}
     out.status = UPDATED
     return out
+
+
+def _fetch_all(ctx: Context, s: SeriesSettings, providers: dict[str, PriceProvider], calendar: str,
+               out: Outcome) -> list[tuple[Fetched, pd.DataFrame]]:
+    """Every configured provider's prices that passed their checks, in the configured order."""
+    good: list[tuple[Fetched, pd.DataFrame]] = []
+    for name in s.providers:
+        if name not in providers:
+            continue
+        try:
+            fetched, prices, notes = _fetch(ctx, providers[name], s, calendar)
+        except (FetchError, DataError, checks.CheckError) as err:
+            out.notes.append(str(err))
+            continue
+        good.append((fetched, prices))
+        out.notes.extend(notes)
+    return good
+
+
+def _cross_check(prices: pd.DataFrame, others: list[tuple[Fetched, pd.DataFrame]], out: Outcome) -> None:
+    for other, other_prices in others:
+        days = checks.cross_check(prices, other_prices)
+        first = f", e.g. {days[0]}" if days else ""
+        out.notes.append(
+            f"cross-check with {other.provider}: {len(days)} day(s) with returns "
+            f"{checks.CROSS_CHECK_PP} pp or more apart{first}"
+        )
+
+
+def _checked_history(ctx: Context, s: SeriesSettings, committed: pd.DataFrame, prices: pd.DataFrame,
+                     out: Outcome) -> checks.History | None:
+    """The committed history against the new prices, or None (with the reason noted) to stop here."""
+    try:
+        history = checks.compare_history(committed, prices, s.start.isoformat(), s.ticker)
+    except checks.CheckError as err:
+        out.notes.append(str(err))
+        return None
+    out.revised_rows = len(history.revised)
+    if history.revised and not ctx.accept_revisions:
+        day = history.revised[0]
+        old, new = history.detail[day]
+        out.status = REVISED
+        out.notes.append(
+            f"{len(history.revised)} committed close(s) revised by more than "
+            f"0.5% (first {day}: {old:.4f} -> {new:.4f}); rerun with "
+            "--accept-revisions to take them"
+        )
+        return None
+    if history.factor != 1.0:
+        out.notes.append(f"history rescaled x{history.factor:.6f} to the provider's current adjustment basis")
+    return history
 
 
 def _origin(ctx: Context, fetched: Fetched, merged: pd.DataFrame, old: Mapping[str, Any]) -> dict[str, Any]:
@@ -458,16 +478,7 @@ def _run(args: argparse.Namespace, console: Console, root: Path, now: dt.datetim
         console.print(f"notice: finished an interrupted refresh ({finished} file(s) moved in)")
     manifest = load_manifest(root / "market" / "manifest.json", root)
     ctx = Context(root, sources, manifest, now, args.accept_revisions, tickers)
-    edits = local_edits(ctx, series)
-    if edits and not args.accept_local_edits:
-        raise _tamper_error(edits)
-    refreshed = {s.ticker for s in series}
-    for ticker, file, problem in edits:
-        if ticker not in refreshed:
-            console.print(f"notice: {plain(file)} {plain(problem)} and is not refreshed now; the build refuses it "
-                          "until it is refreshed or restored")
-    ctx = Context(root, sources, manifest, now, args.accept_revisions, tickers,
-                  frozenset(t for t, _, _ in edits if t in refreshed))
+    ctx = _with_local_edits(args, console, ctx, series)
     budget = Budget(args.time_budget or sources.http.budget_seconds)
     providers, notices = price_providers(sources, os.environ, budget=budget)
     edgar, notice = edgar_client(sources, budget=budget) if with_facts else (None, None)
@@ -492,13 +503,32 @@ def _run(args: argparse.Namespace, console: Console, root: Path, now: dt.datetim
     except OSError as err:
         console.print(f"[bold red]refresh: writing failed; the snapshot is whole (old or new):[/] {plain(str(err))}")
         return 1
+    _report(console, sources, outcomes, notices, written, failed)
+    return 1 if failed else 0
+
+
+def _with_local_edits(args: argparse.Namespace, console: Console, ctx: Context,
+                      series: list[SeriesSettings]) -> Context:
+    """The context, once committed files that differ from the manifest are refused or accepted."""
+    edits = local_edits(ctx, series)
+    if edits and not args.accept_local_edits:
+        raise _tamper_error(edits)
+    refreshed = {s.ticker for s in series}
+    for ticker, file, problem in edits:
+        if ticker not in refreshed:
+            console.print(f"notice: {plain(file)} {plain(problem)} and is not refreshed now; the build refuses it "
+                          "until it is refreshed or restored")
+    return replace(ctx, local_edits=frozenset(t for t, _, _ in edits if t in refreshed))
+
+
+def _report(console: Console, sources: Sources, outcomes: list[Outcome], notices: list[str],
+            written: list[Path], failed: list[Outcome]) -> None:
     console.print(_table(outcomes))
     for line in notices:
         console.print(f"notice: {plain(line)}")
     for name in sorted({o.provider for o in outcomes} & set(sources.providers)):
         console.print(f"terms: {plain(sources.providers[name].terms)}")
     console.print(f"{len(written)} file(s) written; {len(failed)} of {len(outcomes)} failed.")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -32,14 +32,6 @@ def col_pct(decimals: int = 1, signed: bool = True) -> Cell:
     return lambda v, lang: "–" if pd.isna(v) else fmt.pct(v, decimals, lang, signed)
 
 
-def col_usd(decimals: int | None = None) -> Cell:
-    return lambda v, lang: "–" if pd.isna(v) else fmt.usd(v, lang, decimals)
-
-
-def col_count(decimals: int | None = None) -> Cell:
-    return lambda v, lang: "–" if pd.isna(v) else fmt.count(v, lang, decimals)
-
-
 def col_sci(v: Any, lang: str) -> str:
     return "–" if pd.isna(v) else fmt.sci(v, lang, 1)
 

@@ -110,15 +110,7 @@ def _drop_unused_properties(css: str, extra_uses: str) -> str:
         out: list[str] = []
         for rule in rules:
             if rule.type == "qualified-rule":
-                decls = tinycss2.parse_blocks_contents(rule.content)
-                keep = []
-                for d in decls:
-                    if d.type == "error":
-                        raise ValueError(f"theme CSS: cannot read a declaration: {d.message}")
-                    if d.type == "declaration" and d.name.startswith("--") and d.name not in used:
-                        continue
-                    if d.type in {"declaration", "at-rule", "qualified-rule"}:
-                        keep.append(d)
+                keep = _used_declarations(rule, used)
                 if not keep:
                     continue
                 body = ";".join(_declaration(d) for d in keep)
@@ -133,6 +125,19 @@ def _drop_unused_properties(css: str, extra_uses: str) -> str:
         return out
 
     return "".join(clean(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)))
+
+
+def _used_declarations(rule: ast.QualifiedRule, used: set[str]) -> list[ast.Node]:
+    """A rule's declarations and nested rules, minus custom properties nobody reads."""
+    keep = []
+    for d in tinycss2.parse_blocks_contents(rule.content):
+        if d.type == "error":
+            raise ValueError(f"theme CSS: cannot read a declaration: {d.message}")
+        if d.type == "declaration" and d.name.startswith("--") and d.name not in used:
+            continue
+        if d.type in {"declaration", "at-rule", "qualified-rule"}:
+            keep.append(d)
+    return keep
 
 
 def _declaration(d: ast.Node) -> str:

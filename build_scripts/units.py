@@ -83,19 +83,7 @@ def problem(value: Any, spec: UnitSpec) -> tuple[str, str] | None:
             where = "unit" if isinstance(spec, str) else f"unit.{_key(spec, name)}"
             return where, f"'{name}' is not in the unit vocabulary ({vocab.REL}/units.yaml)"
     if isinstance(spec, Mapping):
-        if not isinstance(value, Mapping):
-            return "value", "a unit per part needs a value with named parts"
-        missing = [k for k in value if k not in spec]
-        if missing:
-            return "unit", f"no unit for part '{missing[0]}' of the value"
-        extra = [k for k in spec if k not in value]
-        if extra:
-            return "unit", f"unit names part '{extra[0]}', which the value does not have"
-        for k, v in value.items():
-            why = _part_problem(v, spec[k])
-            if why:
-                return f"value.{k}", f"{v!r} {why}, as unit '{spec[k]}' needs"
-        return None
+        return _parts_problem(value, spec)
     if vocab.units()[spec].type == "number" and isinstance(value, Mapping):
         for k, v in value.items():
             why = _part_problem(v, spec)
@@ -104,6 +92,23 @@ def problem(value: Any, spec: UnitSpec) -> tuple[str, str] | None:
         return None
     why = _part_problem(value, spec)
     return ("value", f"{value!r} {why}, as unit '{spec}' needs") if why else None
+
+
+def _parts_problem(value: Any, spec: Mapping[str, str]) -> tuple[str, str] | None:
+    """A value with named parts against a unit per part: same parts, each fitting its unit."""
+    if not isinstance(value, Mapping):
+        return "value", "a unit per part needs a value with named parts"
+    missing = [k for k in value if k not in spec]
+    if missing:
+        return "unit", f"no unit for part '{missing[0]}' of the value"
+    extra = [k for k in spec if k not in value]
+    if extra:
+        return "unit", f"unit names part '{extra[0]}', which the value does not have"
+    for k, v in value.items():
+        why = _part_problem(v, spec[k])
+        if why:
+            return f"value.{k}", f"{v!r} {why}, as unit '{spec[k]}' needs"
+    return None
 
 
 def _key(spec: Mapping[str, str], name: str) -> str:

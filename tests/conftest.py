@@ -1,4 +1,8 @@
-"""Shared fixtures: one full site build per test session, reused by build and browser tests."""
+"""Shared fixtures, one per test session: the facts, the analysed inputs, and a full site build.
+
+Loading the facts and running the study are the costly steps of most unit tests; sharing them keeps
+`make test-fast` in seconds. Tests must not mutate what these return.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(scope="session")
+def facts() -> dict:
+    from build_scripts.facts import load_facts
+
+    return load_facts()
+
+
+@pytest.fixture(scope="session")
+def latest() -> object:
+    """The committed snapshot, loaded and analysed once (`build.Inputs` after the study)."""
+    from build_scripts import build
+
+    return build.study(build.load_inputs())
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,7 @@ def decode(doc: dict) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ the price file
 
+@pytest.mark.slow
 def test_the_price_file_gives_back_every_close_exactly() -> None:
     inp = inputs()
     data = calculator.data_file(inp)
@@ -68,6 +69,7 @@ def test_the_price_file_gives_back_every_close_exactly() -> None:
     assert doc["rank_start"] == DIP_START.date().isoformat()
 
 
+@pytest.mark.slow
 def test_an_editions_price_file_stops_at_its_date() -> None:
     as_of = dt.date(2025, 7, 28)
     doc = json.loads(calculator.data_file(inputs(as_of)))
@@ -119,6 +121,7 @@ def test_a_missing_or_mismatched_word_names_the_file_and_key(monkeypatch: pytest
         calculator.check_words()
 
 
+@pytest.mark.slow
 def test_the_page_block_has_the_box_the_words_the_data_link_and_the_script() -> None:
     inp = inputs()
     out = build.render_markdown(inp, ("investor",))
@@ -266,6 +269,7 @@ def test_the_calculator_prints_what_the_analysis_computes(browser, site_url: str
     ctx.close()
 
 
+@pytest.mark.slow
 def test_the_sell_off_entry_matches_the_figures_printed_on_the_page() -> None:
     """The browser case for 27 Jan 2025 uses the same functions as the page's own figures."""
     exp = expected("2025-01-27", "12m")

@@ -44,11 +44,6 @@ def bars(chart_id: str = "t-bars", **kw: object) -> Chart:
 
 
 @pytest.fixture(scope="module")
-def latest() -> build.Inputs:
-    return build.study(build.load_inputs())
-
-
-@pytest.fixture(scope="module")
 def products(latest: build.Inputs) -> Products:
     return build.analyse(latest)[1]
 
@@ -59,6 +54,7 @@ def by_id(products: Products, chart_id: str) -> Chart:
 
 # --- words ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_chart_of_the_report_has_its_words_in_both_languages(products: Products) -> None:
     assert len(products.charts) >= 16
     for chart in products.charts:
@@ -69,6 +65,7 @@ def test_every_chart_of_the_report_has_its_words_in_both_languages(products: Pro
             assert "{" not in words["alt"] and "{" not in words["title"], (chart.id, lang)
 
 
+@pytest.mark.slow
 def test_every_chart_entry_of_the_catalog_belongs_to_a_chart(products: Products) -> None:
     """No stale words: each `<section>.charts.<id>` names a chart the build makes (or the shared
     placeholder words)."""
@@ -90,6 +87,7 @@ def test_a_placeholder_without_a_value_is_refused_naming_the_key() -> None:
         bars(fill=per_lang(lambda lang: {"low": "a", "high": "b"})).text("en")
 
 
+@pytest.mark.slow
 def test_a_word_the_kind_draws_but_the_catalog_lacks_is_refused_by_name() -> None:
     chart = bars(params={**bars().params, "legend": {"column": "kind", "loc": "below"}})
     with pytest.raises(DataError, match=r"docs/catalog/ja/overreaction\.yaml: key "
@@ -126,6 +124,7 @@ def test_the_library_digest_covers_every_file_of_the_library(tmp_path: Path) -> 
     assert library_digest(pkg) == before
 
 
+@pytest.mark.slow
 def test_changing_a_helper_redraws_the_charts_that_use_it(tmp_path: Path) -> None:
     """A helper the kind calls (not the kind itself) changes: the next render redraws."""
     pkg = library_copy(tmp_path)
@@ -180,6 +179,7 @@ def svgs(build_dir: Path, lang: str) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
+@pytest.mark.slow
 def test_fresh_for_one_language_leaves_the_other_languages_cache_intact(tmp_path: Path) -> None:
     inp, values, prods = small_products()
     assert build.write_products(inp, values, prods, tmp_path, fresh=True) == (8, 8)  # type: ignore[arg-type]
@@ -189,6 +189,7 @@ def test_fresh_for_one_language_leaves_the_other_languages_cache_intact(tmp_path
     assert build.write_products(inp, values, prods, tmp_path) == (0, 8)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_after_a_fresh_build_the_next_build_redraws_nothing(tmp_path: Path) -> None:
     """The fault this fixes: `--fresh` cleared the cache both languages shared inside the loop, so
     the English keys were gone and the next build redrew every English chart."""

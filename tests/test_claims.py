@@ -27,11 +27,6 @@ EDITIONS = editions.load()[0]
 
 
 @pytest.fixture(scope="module")
-def latest() -> build.Inputs:
-    return build.study(build.load_inputs())
-
-
-@pytest.fixture(scope="module")
 def book() -> ClaimsFile:
     return load_claims()
 
@@ -84,6 +79,7 @@ def test_an_impossible_date_is_refused_with_its_line(tmp_path: Path) -> None:
         load_claims(_copy_with(tmp_path, "testable_from: 2025-02-25", "testable_from: 2025-02-30"))
 
 
+@pytest.mark.slow
 def test_a_figure_the_analysis_does_not_compute_is_named(tmp_path: Path, latest: build.Inputs) -> None:
     from build_scripts.claims.engine import check_figures
 
@@ -122,6 +118,7 @@ def _all_tests(book: ClaimsFile):
     return [(c, t) for c in book.claims for t in c.tests]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(49))
 def test_each_test_flips_when_its_figure_crosses_the_threshold(index: int, book: ClaimsFile,
                                                                latest: build.Inputs) -> None:
@@ -159,6 +156,7 @@ def test_changing_a_threshold_in_a_copy_of_the_claims_flips_the_verdict(tmp_path
     assert {k: v for k, v in after.items() if k != "C3.2"} == {k: v for k, v in before.items() if k != "C3.2"}
 
 
+@pytest.mark.slow
 def test_a_recovery_missing_long_after_its_deadline_fails_instead_of_waiting() -> None:
     inp = build.load_inputs()
     prices = inp.prices.copy()
@@ -174,6 +172,7 @@ def test_a_recovery_missing_long_after_its_deadline_fails_instead_of_waiting() -
 
 # --- verdicts follow each edition's data --------------------------------------------------------
 
+@pytest.mark.slow
 def test_sections_in_any_order_give_the_same_bytes() -> None:
     inp = build.study(build.load_inputs())
 
@@ -192,6 +191,7 @@ def test_sections_in_any_order_give_the_same_bytes() -> None:
     assert output(tuple(reversed(build.SECTIONS))) == first
 
 
+@pytest.mark.slow
 def test_the_first_edition_claims_nothing_it_could_not_know() -> None:
     inp = build.study(build.load_inputs(dt.date(2025, 1, 31)))
     verdicts = {v.claim.id: v for v in inp.verdicts}
@@ -211,6 +211,7 @@ def test_the_timeline_has_a_column_per_month_end() -> None:
     assert all((d + dt.timedelta(days=1)).day == 1 for d in dates[:-1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", EDITIONS, ids=[e.version for e in EDITIONS])
 def test_the_timeline_at_an_edition_date_equals_that_editions_scorecard(edition: editions.Edition) -> None:
     full = build.load_inputs()
@@ -220,6 +221,7 @@ def test_the_timeline_at_an_edition_date_equals_that_editions_scorecard(edition:
         (v.claim.id, v.empirical, v.attribution) for v in edition_build.verdicts]
 
 
+@pytest.mark.slow
 def test_every_claim_page_link_and_anchor_exists() -> None:
     """The scorecard links each claim to its section page and to its own block of tests."""
     out = build.render_markdown(build.load_inputs(), ("scorecard",))

@@ -16,16 +16,11 @@ from build_scripts.analysis.metric import (
     weakest,
 )
 from build_scripts.errors import DataError
-from build_scripts.facts import load_facts
 
 JAN27 = dt.date(2025, 1, 27)
 
 
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("as_of", [None, JAN27])
 def test_every_metric_traces_to_facts(facts, as_of):
     metrics = all_metrics(facts, as_of)

@@ -61,6 +61,7 @@ def test_the_browser_blocks_an_injected_inline_script(browser, built_site: Path,
         page.close()
 
 
+@pytest.mark.slow
 def test_a_failed_page_build_keeps_the_last_good_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"
     site.mkdir()

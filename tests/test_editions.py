@@ -89,6 +89,7 @@ def test_an_edition_outside_the_data_fails(tmp_path: Path, as_of: str, rule: str
         editions.check_window(ed, dt.date(2025, 1, 27), dt.date(2026, 8, 20))
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_the_error_without_a_traceback(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -166,6 +167,7 @@ def visible(markdown: str) -> str:
     return re.sub(r'\b(?:href|src|id|data-ref)="[^"]*"', "", text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", [e.version for e in EDITIONS])
 def test_edition_renders_every_page_with_no_later_date(version: str) -> None:
     ed, texts, csvs, exempt = rendered(version)
@@ -178,6 +180,7 @@ def test_edition_renders_every_page_with_no_later_date(version: str) -> None:
     assert not leaks, "\n".join(" | ".join(x) for x in leaks[:20])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", [e.version for e in EDITIONS])
 def test_counts_and_data_dates_are_those_of_the_edition(version: str) -> None:
     ed, texts, csvs, _ = rendered(version)
@@ -191,6 +194,7 @@ def test_counts_and_data_dates_are_those_of_the_edition(version: str) -> None:
     assert f"{len(series)} daily price series" in methodology
 
 
+@pytest.mark.slow
 def test_an_early_edition_says_the_twelve_month_test_is_not_yet_possible() -> None:
     inp = build.load_inputs(dt.date(2025, 1, 31))
     inp = build.study(inp)

@@ -173,6 +173,7 @@ def test_group_portfolio_is_mean_of_members() -> None:
     assert grp["car_pct"].iloc[-1] == pytest.approx(g["car_0_20_pct"], rel=1e-9)
 
 
+@pytest.mark.slow
 def test_real_snapshot_nvda_day0() -> None:
     from build_scripts.market.snapshot import load_prices, wide_closes
     from build_scripts.market.tickers import load_tickers

@@ -89,6 +89,7 @@ def test_the_checks_can_fail() -> None:
     assert regex_over_fact_text("import re\nNAME = re.compile('x')\ndef f(m):\n    return NAME.search(m.name)\n") == []
 
 
+@pytest.mark.slow
 def test_every_fact_id_follows_the_grammar() -> None:
     bad = {fid: id_problem(fid) for fid in load_facts() if id_problem(fid)}
     assert bad == {}

@@ -32,6 +32,7 @@ def write(folder: Path, facts: list[dict], name: str = "sample.yaml") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_committed_facts_all_pass_the_schema() -> None:
     facts = load_facts()
     assert len(facts) > 100

@@ -35,6 +35,7 @@ def payload() -> dict:
     return json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_refresh_writes_the_curated_ids(payload: dict) -> None:
     ids = {r["id"] for r in derive_facts(payload, load_sources(DATA / "sources.yaml").edgar)}
     curated = load_facts()
@@ -42,6 +43,7 @@ def test_refresh_writes_the_curated_ids(payload: dict) -> None:
     assert ids <= set(curated), ids - set(curated)
 
 
+@pytest.mark.slow
 def test_a_matching_filing_confirms_the_curated_fact(tmp_path: Path, payload: dict) -> None:
     facts = load_facts(refreshed(tmp_path, payload))
     q3 = facts["nvda_q3fy25_revenue"]
@@ -53,6 +55,7 @@ def test_a_matching_filing_confirms_the_curated_fact(tmp_path: Path, payload: di
     assert dc.loc["Q3 FY2025", "revenue_fact_id"] == "nvda_q3fy25_revenue"
 
 
+@pytest.mark.slow
 def test_a_different_filing_value_replaces_the_curated_one_and_says_so(tmp_path: Path, payload: dict) -> None:
     doc = copy.deepcopy(payload)
     for e in doc["facts"]["us-gaap"]["Revenues"]["units"]["USD"]:
@@ -66,6 +69,7 @@ def test_a_different_filing_value_replaces_the_curated_one_and_says_so(tmp_path:
     assert dc.loc["Q3 FY2025", "revenue_musd"] == pytest.approx(35_090)
 
 
+@pytest.mark.slow
 def test_the_filed_share_count_is_used_for_the_market_value_lost(tmp_path: Path, payload: dict) -> None:
     closes = wide_closes(load_prices())
     before = market_value_lost(closes, load_facts(), "2026-08-20")

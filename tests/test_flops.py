@@ -16,12 +16,6 @@ from build_scripts.analysis.flops import (
     utilisation_table,
 )
 from build_scripts.errors import DataError
-from build_scripts.facts import load_facts
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +28,7 @@ def test_pure_formulas():
     assert achieved_flops_per_gpu(7200.0, 1.0) == 2.0
 
 
+@pytest.mark.slow
 def test_flops_by_hand(m):
     assert m["v3_training_flops_6nd"] == pytest.approx(6 * 37e9 * 14.8e12)  # 3.2856e24
     assert m["llama31_405b_training_flops_6nd"] == pytest.approx(3.645e25)

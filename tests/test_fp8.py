@@ -15,12 +15,6 @@ from build_scripts.analysis.fp8 import (
     scale_overhead_pct,
     weight_memory_table,
 )
-from build_scripts.facts import load_facts
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +22,7 @@ def m(facts):
     return {x.name: x.value for x in fp8_metrics(facts)}
 
 
+@pytest.mark.slow
 def test_bytes_and_weight_memory(facts):
     assert [bytes_per_value(f) for f in ("fp32", "bf16", "fp8")] == [4, 2, 1]
     t = weight_memory_table(facts).set_index("format")

@@ -5,12 +5,6 @@ from __future__ import annotations
 import pytest
 
 from build_scripts import grades, vocab
-from build_scripts.facts import load_facts
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 def test_the_vocabulary_is_ordered_strongest_first() -> None:
@@ -59,6 +53,7 @@ def test_japanese_labels_never_show_a_code() -> None:
         assert not any(c in kind.phrase_ja for c in codes)
 
 
+@pytest.mark.slow
 def test_the_page_phrase_names_the_outlet_and_the_copy(facts) -> None:
     ives = facts["ives_golden_buying_opportunity_2025-01-27"]
     assert grades.seen_phrase(ives, "en") == "on-record quote, seen in a copy of Forbes (keymantermlife.com)"

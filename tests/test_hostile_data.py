@@ -69,6 +69,7 @@ def prices(data: Path) -> Callable[[], object]:
 # --- price files: rows are exact ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_row_with_six_of_nine_fields_is_an_error_naming_the_line(data: Path) -> None:
     rewrite_csv(data, "nvda.csv", lambda lines: lines.__setitem__(101, ",".join(lines[101].split(",")[:6])))
     assert refused(prices(data), data) == (
@@ -90,11 +91,13 @@ def test_a_row_with_six_of_nine_fields_is_an_error_naming_the_line(data: Path) -
     ],
     ids=["long-row", "blank-line", "nul", "markup-source-id"],
 )
+@pytest.mark.slow
 def test_other_malformed_rows_name_the_line_and_rule(data: Path, edit: Callable, message: str) -> None:
     rewrite_csv(data, "nvda.csv", edit)
     assert refused(prices(data), data).startswith(message)
 
 
+@pytest.mark.slow
 def test_a_non_finite_price_is_refused(data: Path) -> None:
     def edit(lines: list[str]) -> None:
         f = lines[10].split(",")
@@ -106,6 +109,7 @@ def test_a_non_finite_price_is_refused(data: Path) -> None:
                                           "number, got 'inf'"
 
 
+@pytest.mark.slow
 def test_an_impossible_date_in_a_csv_is_a_named_error(data: Path) -> None:
     rewrite_csv(data, "nvda.csv", lambda lines: lines.__setitem__(
         next(i for i, x in enumerate(lines) if x.startswith("2015-02-27,")),
@@ -115,6 +119,7 @@ def test_an_impossible_date_in_a_csv_is_a_named_error(data: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_file_that_disagrees_with_its_record_is_refused(data: Path) -> None:
     rewrite_csv(data, "nvda.csv", lambda lines: lines.pop())
     assert refused(prices(data), data) == (
@@ -312,6 +317,7 @@ def cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_data_errors_without_a_traceback(data: Path) -> None:
     (data / "facts" / "deepseek_v3.yaml").write_text(FACT.format(date="'2024-13-45'"))
     before = tree(data)

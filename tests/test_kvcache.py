@@ -17,12 +17,6 @@ from build_scripts.analysis.kvcache import (
     mqa_elements,
 )
 from build_scripts.errors import DataError
-from build_scripts.facts import load_facts
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +34,7 @@ def test_formulas_on_a_small_config():
     assert gqa_elements(1, 16) == mqa_elements(16)  # ...and with one group is MQA
 
 
+@pytest.mark.slow
 def test_mla_is_gqa_with_2_25_groups(m, facts):
     # d_c = 4 d_h, d_h^R = d_h / 2  ->  4.5 d_h = 2 x 2.25 x d_h.
     assert m["v3_mla_latent_in_head_dims"] == 4

@@ -82,6 +82,7 @@ def assert_same(a: object, b: object, where: str = "results") -> None:
         assert a == b, where
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_of", ["2025-03-14", "2025-12-31"])
 def test_future_rows_and_facts_change_nothing(as_of: str) -> None:
     prices, facts = real()
@@ -91,6 +92,7 @@ def test_future_rows_and_facts_change_nothing(as_of: str) -> None:
     assert clean.last_price_date <= pd.Timestamp(as_of)
 
 
+@pytest.mark.slow
 def test_each_analysis_cuts_at_as_of_by_itself() -> None:
     """Called directly with an uncut table, no function may read past `as_of`."""
     prices, _ = real()
@@ -110,6 +112,7 @@ def test_each_analysis_cuts_at_as_of_by_itself() -> None:
     assert not a.equals(b)
 
 
+@pytest.mark.slow
 def test_twelve_month_claims_not_yet_testable_before_anniversary() -> None:
     prices, facts = real()
     res: MarketResults = analyse_market(prices, facts, "2025-12-31")
@@ -123,6 +126,7 @@ def test_twelve_month_claims_not_yet_testable_before_anniversary() -> None:
     assert "nvda_q3fy26_data_center" in set(res.data_center["fact_id"])
 
 
+@pytest.mark.slow
 def test_after_anniversary_twelve_month_return_exists() -> None:
     prices, facts = real()
     res = analyse_market(prices, facts, "2026-02-27")
@@ -133,6 +137,7 @@ def test_after_anniversary_twelve_month_return_exists() -> None:
     assert row["return_pct"] == pytest.approx((188.51 / 118.42 - 1) * 100, abs=0.2)
 
 
+@pytest.mark.slow
 def test_before_event_everything_waits() -> None:
     prices, facts = real()
     res = analyse_market(prices, facts, "2025-01-15")

@@ -28,6 +28,7 @@ def refs(text: str) -> set[str]:
     return set(re.findall(r'data-ref="metric:([^"]+)"', text))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_early_edition_says_the_twelve_month_claim_is_not_yet_testable(lang: str) -> None:
     out = rendered(dt.date(2025, 3, 1))
@@ -42,6 +43,7 @@ def test_early_edition_says_the_twelve_month_claim_is_not_yet_testable(lang: str
     assert NOT_YET[lang] in over
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_latest_edition_shows_the_twelve_month_numbers(lang: str) -> None:
     out = rendered(None)
@@ -57,6 +59,7 @@ def test_latest_edition_shows_the_twelve_month_numbers(lang: str) -> None:
         assert name in refs(over), name
 
 
+@pytest.mark.slow
 def test_latest_edition_key_results() -> None:
     """The headline numbers the pages print, checked against the analysis (not retyped prose)."""
     inp = build.load_inputs()

@@ -14,7 +14,6 @@ from build_scripts.analysis.params import (
     param_counts,
     param_metrics,
 )
-from build_scripts.facts import load_facts
 
 # A toy MLA + MoE model small enough to count by hand (see test_toy_config_by_hand).
 TOY = {
@@ -34,11 +33,6 @@ TOY = {
     "qk_rope_head_dim": 2,
     "v_head_dim": 4,
 }
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +61,7 @@ def test_toy_without_query_compression():
     assert df.loc["mla_q_proj", "per_layer_params"] == 8 * 2 * 6
 
 
+@pytest.mark.slow
 def test_v3_total_within_1pct_of_671b(m):
     assert m["v3_total_params_from_config_b"] == pytest.approx(671.026, abs=1e-3)
     assert abs(m["v3_total_params_vs_paper_pct"]) < 1

@@ -30,6 +30,7 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
+@pytest.mark.slow
 def test_every_fact_read_in_the_v3_report_carries_the_report_date() -> None:
     facts = load_facts()
     day = facts["v3_release_date"].day
@@ -38,6 +39,7 @@ def test_every_fact_read_in_the_v3_report_carries_the_report_date() -> None:
     assert {k: v for k, v in from_report.items() if v != day} == {}
 
 
+@pytest.mark.slow
 def test_the_claims_tests_on_the_v3_report_are_testable_from_the_same_date() -> None:
     day = load_facts()["v3_release_date"].day
     dates = {t.testable_from for c in load_claims().claims for t in c.tests if t.testable_from.year == 2024}

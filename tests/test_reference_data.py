@@ -164,6 +164,7 @@ PAPER = """
 """
 
 
+@pytest.mark.slow
 def test_a_paper_without_a_family_stops_the_build_naming_it(data: Path) -> None:
     with (data / "facts" / "techniques_timeline.yaml").open("a", encoding="utf-8") as f:
         f.write(PAPER.format(family=""))
@@ -173,6 +174,7 @@ def test_a_paper_without_a_family_stops_the_build_naming_it(data: Path) -> None:
                                      "a publication names the technique family it belongs to")
 
 
+@pytest.mark.slow
 def test_a_paper_in_an_undeclared_family_stops_the_build_naming_it(data: Path) -> None:
     with (data / "facts" / "techniques_timeline.yaml").open("a", encoding="utf-8") as f:
         f.write(PAPER.format(family="\n  family: quantum"))
@@ -182,12 +184,14 @@ def test_a_paper_in_an_undeclared_family_stops_the_build_naming_it(data: Path) -
                                      "not a technique family (one of: moe, attention, precision,")
 
 
+@pytest.mark.slow
 def test_every_publication_in_the_project_names_a_declared_family() -> None:
     facts = load_facts()
     papers = [f for f in facts.values() if isinstance(f.value, dict) and "reference" in f.value]
     assert len(papers) >= 18 and all(f.family for f in papers)
 
 
+@pytest.mark.slow
 def test_a_hardware_claim_without_words_stops_the_build_naming_it(data: Path) -> None:
     path = data / "facts" / "hardware_claims.yaml"
     with path.open("a", encoding="utf-8") as f:
@@ -219,6 +223,7 @@ def test_a_shown_claim_needs_words_in_both_languages(data: Path) -> None:
                                      "field 'kind.ja': Field required")
 
 
+@pytest.mark.slow
 def test_the_claims_table_shows_every_shown_fact_in_order() -> None:
     from build_scripts.analysis.hardware import hardware_claims_table
 

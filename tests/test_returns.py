@@ -18,6 +18,7 @@ def test_nvda_event_day_from_quoted_closes() -> None:
     assert round(row["day1_pct"], 2) == -16.97
 
 
+@pytest.mark.slow
 def test_nvda_event_day_from_the_snapshot_matches_the_quoted_move() -> None:
     results = build.study(build.load_inputs()).results.market
     day0 = results.event_study.day0.set_index("ticker")

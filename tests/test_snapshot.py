@@ -45,6 +45,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_round_trip(tmp_path: Path) -> None:
     prices_dir, manifest = layout(tmp_path)
     m = import_compiled(compiled(tmp_path, ROWS), dt.date(2026, 11, 1), prices_dir, manifest)
@@ -111,6 +112,7 @@ def test_a_hand_edited_series_is_caught_by_its_hash(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_committed_snapshot_matches_its_manifest() -> None:
     df = load_prices()
     m = snapshot.load_manifest()

@@ -9,14 +9,9 @@ import pytest
 
 from build_scripts.analysis.prices_api import api_price_metrics, api_price_table
 from build_scripts.analysis.timeline import prior_art_timeline
-from build_scripts.facts import load_facts
 
 
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
-
-
+@pytest.mark.slow
 def test_timeline_sorted_and_dated(facts):
     t = prior_art_timeline(facts)
     assert list(t["day"]) == sorted(t["day"])

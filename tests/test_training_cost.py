@@ -18,14 +18,8 @@ from build_scripts.analysis.training_cost import (
     training_cost_table,
 )
 from build_scripts.errors import DataError
-from build_scripts.facts import load_facts
 
 JAN27 = dt.date(2025, 1, 27)
-
-
-@pytest.fixture(scope="module")
-def facts():
-    return load_facts()
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +27,7 @@ def metrics(facts):
     return {m.name: m for m in training_cost_metrics(facts)}
 
 
+@pytest.mark.slow
 def test_stage_dollars_equal_reported(facts):
     table = training_cost_table(facts).set_index("stage")
     assert list(table.index) == ["pretraining", "context_extension", "post_training", "total"]

@@ -36,11 +36,13 @@ def zizmor(*args: str) -> list[dict]:
     return json.loads(res.stdout or "[]")
 
 
+@pytest.mark.slow
 def test_zizmor_finds_nothing() -> None:
     findings = zizmor()
     assert not findings, [f["ident"] for f in findings]
 
 
+@pytest.mark.slow
 def test_the_stricter_audit_finds_only_what_is_kept_for_a_reason() -> None:
     found = {(f["ident"], Path(loc["symbolic"]["key"]["Local"]["verbatim_path"]).name)
              for f in zizmor("--persona=auditor") for loc in f["locations"][:1]}

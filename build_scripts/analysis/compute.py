@@ -16,7 +16,7 @@ from .flops import flops_metrics, gap_decomposition_table, utilisation_table
 from .fp8 import dally_table, fp8_metrics, fp8_throughput_table, weight_memory_table
 from .hardware import cost_range_table, hardware_claims_table, hardware_metrics
 from .kvcache import KvClaimContext, kv_cache_table, kv_claim_context, kv_metrics
-from .metric import Metric, metrics_frame
+from .metric import Metric, mapping, metrics_frame
 from .params import moe_models_table, param_breakdown, param_metrics
 from .prices_api import api_price_metrics, api_price_table
 from .timeline import prior_art_timeline
@@ -91,7 +91,7 @@ def all_tables(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> dict[
         "cost_range": cost_range_table(facts, as_of),
         "utilisation": utilisation_table(facts, as_of),
         "gap_decomposition": gap_decomposition_table(facts, as_of),
-        "v3_param_breakdown": param_breakdown(facts[V3_CONFIG].value),
+        "v3_param_breakdown": param_breakdown(mapping(facts[V3_CONFIG])),
         "moe_models": moe_models_table(facts, as_of),
         "kv_cache": kv_cache_table(facts, as_of),
         "weight_memory": weight_memory_table(facts, as_of),

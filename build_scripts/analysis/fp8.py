@@ -220,7 +220,7 @@ def dally_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.D
     rows = [
         {
             "factor": name,
-            "gain_x": float(facts[fid].value),
+            "gain_x": facts[fid].number,
             "log_share_pct": ms[f"dally_{name}_log_share_pct"].value,
             "fact_id": fid,
             "grade": facts[fid].grade,

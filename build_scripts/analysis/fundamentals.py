@@ -63,11 +63,11 @@ def value_range(value: object) -> tuple[float, float] | None:
     return None
 
 
-def in_unit(fact: Fact, unit: str) -> float | None:
-    """A numeric fact (or the middle of a range) converted to `unit`; None if it is neither."""
+def in_unit(fact: Fact, unit: str) -> float:
+    """A numeric fact (or the middle of a range) converted to `unit`; NaN if it is neither."""
     rng = value_range(fact.value)
     if rng is None or not isinstance(fact.unit, str):
-        return None
+        return np.nan
     return units.convert((rng[0] + rng[1]) / 2, fact.unit, unit)
 
 
@@ -209,7 +209,7 @@ def data_center_revenue(facts: Mapping[str, Fact], as_of: DateLike) -> pd.DataFr
                 "period": f"Q{qn} FY{fy}",
                 "fiscal_year": fy,
                 "fiscal_quarter": qn,
-                "quarter_end": pd.Timestamp(f.period.end) if f.period.end else pd.NaT,
+                "quarter_end": pd.Timestamp(f.period.end) if f.period and f.period.end else pd.NaT,
                 "report_date": pd.Timestamp(f.day),
                 "revenue_musd": in_unit(rev, "USD million") if rev is not None else np.nan,
                 "data_center_musd": in_unit(f, "USD million"),

@@ -24,10 +24,8 @@ from .dips import DEFAULT_RULES, WINDOW, forward_returns
 from .event_study import BENCHMARK, EventSpec
 from .market import MarketResults
 from .metric import Metric
-from .recovery import DATA_ENDED, NEVER, NOT_YET, OK, closes_of, first_on_or_after, to_ts
+from .recovery import DATA_ENDED, NEVER, NOT_YET, OK, closes_of
 
-# Figures computed from the committed price snapshot (not from a sourced fact) carry this grade.
-SNAPSHOT_GRADE = grades.SNAPSHOT
 # The 12-month comparisons of the investor call: market, large-cap tech and two chip funds.
 GOLDEN_COMPARATORS = ("SPY", "QQQ", "SOXX", "SMH")
 DIP_START = pd.Timestamp("2015-01-01")
@@ -477,13 +475,3 @@ def _demand(c: Collector, res: MarketResults) -> None:
                   "next year's plans ÷ the same companies' actual spending − 1", tuple(both["plan_fact_id"]))
             c.add("capex_next_plans_count", len(both), "count", "companies with a plan for the next year",
                   tuple(both["plan_fact_id"]))
-
-
-def first_session_after(closes: pd.DataFrame, ticker: str, day: dt.date, sessions: int) -> dt.date | None:
-    """The date `sessions` sessions after `day` for `ticker` (None if the data stop before)."""
-    s = closes[ticker].dropna() if ticker in closes else pd.Series(dtype=float)
-    start = first_on_or_after(s.index, to_ts(day))
-    if start is None:
-        return None
-    end = _after(s, start, sessions)
-    return end.date() if end is not None else None

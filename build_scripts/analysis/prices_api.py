@@ -44,7 +44,7 @@ def api_price_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> 
     r1 = prices.get(R1)
     rows = []
     for fid, f in prices.items():
-        row = {
+        row: dict[str, object] = {
             "model": f.label or fid,
             "fact_id": fid,
             "price_date": f.date,
@@ -52,8 +52,8 @@ def api_price_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> 
             "note": f.note or "",
         }
         for k in FIELDS:
-            row[f"{k}_usd"] = float(f.value[k])
-            row[f"{k}_vs_r1_x"] = float(f.value[k]) / float(r1.value[k]) if r1 else None
+            row[f"{k}_usd"] = float(f.part(k))
+            row[f"{k}_vs_r1_x"] = float(f.part(k)) / float(r1.part(k)) if r1 else None
         rows.append(row)
     df = pd.DataFrame(rows, columns=COLUMNS)
     return df.sort_values(["price_date", "fact_id"], ignore_index=True)
@@ -69,14 +69,14 @@ def api_price_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -
     prices = _price_facts(facts, as_of)
     if R1 not in prices:
         return []
-    r1 = prices[R1].value
+    r1 = prices[R1]
     for fid, f in prices.items():
         if fid == R1:
             continue
         for k in FIELDS:
             led.add(
                 f"api_{k}_{fid.replace('-', '_')}_vs_r1_x",
-                float(f.value[k]) / float(r1[k]),
+                float(f.part(k)) / float(r1.part(k)),
                 "x",
                 f"{k} price of {fid} / {k} price of R1 (USD per 1M tokens)",
                 fid,

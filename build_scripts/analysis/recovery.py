@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ DATA_ENDED = "data ended"
 PRE_SHOCK = pd.Timestamp(load_event().pre_day)
 EVENT = pd.Timestamp(load_event().day)
 
-DateLike = str | dt.date | pd.Timestamp
+DateLike: TypeAlias = str | dt.date | pd.Timestamp
 
 
 def to_ts(day: DateLike) -> pd.Timestamp:

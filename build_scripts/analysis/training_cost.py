@@ -128,6 +128,7 @@ def _r1_metrics(led: Ledger, price: float) -> None:
                 R1_RL_GPUS,
             )
         else:
+            assert gpu_hours_id is not None  # each component names its hours one way or the other
             m = led.add(
                 f"{name}_gpu_hours", led.num(gpu_hours_id), "GPU-hours", "as reported", gpu_hours_id
             )
@@ -181,8 +182,8 @@ def training_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None)
     rows = []
     for s in (*STAGES, "total"):
         hours_f, cost_f = led.fact(f"v3_gpu_hours_{s}"), led.fact(f"v3_cost_usd_{s}")
-        hours = float(hours_f.value)
-        computed, reported = hours * price, float(cost_f.value) * 1e6
+        hours = hours_f.number
+        computed, reported = hours * price, cost_f.number * 1e6
         rows.append(
             {
                 "stage": s,
@@ -205,7 +206,7 @@ def r1_rl_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     metrics = {m.name: m for m in training_cost_metrics(facts, as_of)}
     if "r1_rl_cost_usd_computed" not in metrics:
         return pd.DataFrame(columns=cols)
-    price = float(facts[PRICE].value)
+    price = facts[PRICE].number
     rows = []
     for name in [c[0] for c in R1_COMPONENTS] + ["r1_rl_total"]:
         m = metrics[f"{name}_gpu_hours"]

@@ -66,7 +66,7 @@ def figure(results: Results, name: str) -> Figure | None:
         f = results.facts.get(fid)
         if f is None or f.day > results.as_of:
             return None
-        if isinstance(f.value, bool) or not isinstance(f.value, int | float):
+        if isinstance(f.value, bool) or not isinstance(f.value, int | float) or not isinstance(f.unit, str):
             raise DataError("claims.yaml", f"figure '{name}'", "the fact's value is not a number",
                             hint="a test can only compare numbers")
         return Figure(name, float(f.value), name, f.unit, f.grade)

@@ -117,10 +117,6 @@ class Claim(_Strict):
     # One clause per verdict for the short answer on the home page.
     summary: dict[EmpiricalVerdict, Text] = {}
 
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        return tuple(k for k, on in (("empirical", bool(self.tests)), ("attribution", self.attribution)) if on)
-
     @field_validator("tests")
     @classmethod
     def _unique_tests(cls, tests: tuple[Test, ...]) -> tuple[Test, ...]:

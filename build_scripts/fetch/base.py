@@ -204,33 +204,45 @@ class HttpClient:
                 raise self._out_of_time(series, last, status)
             if self._limiter:
                 self._limiter.wait()
-            try:
-                response = self._client.get(url, params=params, headers=headers, timeout=self._timeout())
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as err:
-                kind = "connect timed out" if isinstance(err, httpx.ConnectTimeout) else "cannot connect"
-                self.unreachable = f"{kind}: {err.__class__.__name__}: {str(err)[:100]}"
-                raise FetchError(self.provider, series, f"unreachable ({self.unreachable}); not retried",
-                                 None) from None
-            except httpx.TimeoutException:
-                last, status = f"timed out after {self.policy.timeout_seconds:g} s", None
-                asked = None
-            except httpx.TransportError as err:
-                last, status = f"network error ({err.__class__.__name__}: {str(err)[:100]})", None
-                asked = None
-            else:
-                if response.status_code < 300:
-                    return response
-                status = response.status_code
-                last = f"HTTP {status}{_snippet(response)}"
-                if status not in RETRY_STATUSES:
-                    raise FetchError(self.provider, series, last, status)
-                asked = retry_after_seconds(response.headers.get("retry-after"))
+            response, last, status, asked = self._attempt(url, series, params, headers)
+            if response is not None:
+                return response
             if attempt + 1 < self.policy.attempts:
                 wait = self._wait_seconds(attempt, asked)
                 if wait >= self.budget.remaining():
                     raise self._out_of_time(series, last, status, waiting=True)
                 self._sleep(wait)
         raise FetchError(self.provider, series, f"{last} (gave up after {self.policy.attempts} attempts)", status)
+
+    def _attempt(
+        self,
+        url: str,
+        series: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[httpx.Response | None, str, int | None, float | None]:
+        """One request: the response if it succeeded, else (None, what went wrong, status, asked wait).
+
+        A refused connection or a status that retrying cannot fix raises at once.
+        """
+        try:
+            response = self._client.get(url, params=params, headers=headers, timeout=self._timeout())
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as err:
+            kind = "connect timed out" if isinstance(err, httpx.ConnectTimeout) else "cannot connect"
+            self.unreachable = f"{kind}: {err.__class__.__name__}: {str(err)[:100]}"
+            raise FetchError(self.provider, series, f"unreachable ({self.unreachable}); not retried",
+                             None) from None
+        except httpx.TimeoutException:
+            return None, f"timed out after {self.policy.timeout_seconds:g} s", None, None
+        except httpx.TransportError as err:
+            return None, f"network error ({err.__class__.__name__}: {str(err)[:100]})", None, None
+        if response.status_code < 300:
+            return response, "", None, None
+        status = response.status_code
+        last = f"HTTP {status}{_snippet(response)}"
+        if status not in RETRY_STATUSES:
+            raise FetchError(self.provider, series, last, status)
+        return None, last, status, retry_after_seconds(response.headers.get("retry-after"))
 
     def _wait_seconds(self, attempt: int, asked: float | None) -> float:
         backoff = self.policy.backoff_seconds * 2**attempt

@@ -74,6 +74,12 @@ def _checked(entry: dict[str, Any], where: str, i: int, dated_start: bool = Fals
         raise FetchError(NAME, SERIES, f"parse failure: {where} value {_show(val)} is not a number")
     if not math.isfinite(val) or val < 0 or val >= 1e15:
         raise _refuse(where, i, "val", val, "not a finite, non-negative amount")
+    _check_labels(entry, where, i, dated_start)
+    return entry
+
+
+def _check_labels(entry: dict[str, Any], where: str, i: int, dated_start: bool) -> None:
+    """Form, accession, dates and fiscal labels: the fields that reach the page as text."""
     if entry["form"] not in FORMS:
         raise _refuse(where, i, "form", entry["form"], f"not a filing form ({', '.join(sorted(FORMS))})")
     if not isinstance(entry["accn"], str) or not ACCESSION.match(entry["accn"]):
@@ -87,7 +93,6 @@ def _checked(entry: dict[str, Any], where: str, i: int, dated_start: bool = Fals
         raise _refuse(where, i, "fy", entry["fy"], "not a fiscal year")
     if entry.get("fp") is not None and entry["fp"] not in PERIODS:
         raise _refuse(where, i, "fp", entry["fp"], f"not a fiscal period ({', '.join(sorted(PERIODS))})")
-    return entry
 
 
 def _real_day(value: Any) -> bool:

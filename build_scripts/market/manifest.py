@@ -134,6 +134,19 @@ def load_manifest(path: Path, data_root: Path | None = None) -> dict[str, Any]:
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         raise DataError(name, "file", f"larger than {MAX_BYTES:,} bytes", hint=RESTORE)
+    doc = _parse(raw, name)
+    for ticker, entry in doc["series"].items():
+        _check_record(path, name, f"series '{ticker}'", entry)
+    try:
+        return Manifest.model_validate(doc).model_dump(exclude_none=True)
+    except ValidationError as err:  # only the top level is left to fail here
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "file"
+        raise DataError(name, f"field '{loc}'", first["msg"], hint=RESTORE) from None
+
+
+def _parse(raw: bytes, name: str) -> dict[str, Any]:
+    """The JSON document, refused unless it is UTF-8 JSON with a top-level 'series' object."""
     try:
         doc = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except UnicodeDecodeError as err:
@@ -145,24 +158,20 @@ def load_manifest(path: Path, data_root: Path | None = None) -> dict[str, Any]:
         raise DataError(name, "file", f"not valid JSON ({err})", hint=RESTORE) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("series"), dict):
         raise DataError(name, "file", "top level must be an object with a 'series' object", hint=RESTORE)
-    for ticker, entry in doc["series"].items():
-        where = f"series '{ticker}'"
-        if isinstance(entry, dict) and "file" in entry:
-            series_path(path.parent, entry["file"], name, where)  # before any other check reads it
-        try:
-            Origin.model_validate(entry)
-        except ValidationError as err:
-            first = err.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"]) or "record"
-            raise DataError(name, where, f"field '{loc}': {first['msg']}", hint=RESTORE) from None
-        if entry["first_date"] > entry["last_date"]:
-            raise DataError(name, where, "first_date is after last_date", hint=RESTORE)
+    return doc
+
+
+def _check_record(path: Path, name: str, where: str, entry: Any) -> None:
+    if isinstance(entry, dict) and "file" in entry:
+        series_path(path.parent, entry["file"], name, where)  # before any other check reads it
     try:
-        return Manifest.model_validate(doc).model_dump(exclude_none=True)
-    except ValidationError as err:  # only the top level is left to fail here
+        Origin.model_validate(entry)
+    except ValidationError as err:
         first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "file"
-        raise DataError(name, f"field '{loc}'", first["msg"], hint=RESTORE) from None
+        loc = ".".join(str(p) for p in first["loc"]) or "record"
+        raise DataError(name, where, f"field '{loc}': {first['msg']}", hint=RESTORE) from None
+    if entry["first_date"] > entry["last_date"]:
+        raise DataError(name, where, "first_date is after last_date", hint=RESTORE)
 
 
 def series_path(market: Path, file: Any, name: str, where: str) -> Path:

@@ -162,6 +162,13 @@ def read_price_csv(path: Path, name: str | None = None) -> pd.DataFrame:
     that are not UTF-8 are refused with the line, so row N of the table is always line N + 2.
     """
     name = name or path.name
+    header, rows = _exact_rows(_price_text(path, name), name)
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    return df.where(df != "", None)
+
+
+def _price_text(path: Path, name: str) -> str:
+    """The file's text, refused if missing, oversized, not UTF-8, empty or holding control characters."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -180,29 +187,33 @@ def read_price_csv(path: Path, name: str | None = None) -> pd.DataFrame:
         line = text.count("\n", 0, control.start()) + 1
         raise DataError(name, f"line {line}", f"control character {control.group()!r}",
                         hint="remove it; price files hold plain text")
+    return text
+
+
+def _exact_rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows, each row one line and exactly as wide as the header, or the line that is not."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     try:
         header = next(reader)
-        width = len(header)
         dupes = sorted({c for c in header if header.count(c) > 1})
         if dupes:
             raise DataError(name, "header", f"column '{dupes[0]}' appears twice")
-        expected_line = 1
-        for fields in reader:
-            expected_line += 1
-            line = reader.line_num
-            if line != expected_line:
-                raise DataError(name, f"line {expected_line}", "a field spans several lines",
-                                hint="remove the line break inside the quoted field")
-            if not fields:
-                raise DataError(name, f"line {line}", "empty line", hint="delete the empty line")
-            if len(fields) != width:
-                raise DataError(name, f"line {line}", f"{len(fields)} fields where the header has {width}",
-                                hint="every row needs one value per column; leave a value empty (,,) "
-                                "rather than dropping it")
+        for expected_line, fields in enumerate(reader, start=2):
+            _check_row(fields, reader.line_num, expected_line, len(header), name)
             rows.append(fields)
     except csv.Error as err:
         raise DataError(name, f"line {reader.line_num}", f"not a readable CSV row ({err})") from None
-    df = pd.DataFrame(rows, columns=header, dtype=object)
-    return df.where(df != "", None)
+    return header, rows
+
+
+def _check_row(fields: list[str], line: int, expected_line: int, width: int, name: str) -> None:
+    if line != expected_line:
+        raise DataError(name, f"line {expected_line}", "a field spans several lines",
+                        hint="remove the line break inside the quoted field")
+    if not fields:
+        raise DataError(name, f"line {line}", "empty line", hint="delete the empty line")
+    if len(fields) != width:
+        raise DataError(name, f"line {line}", f"{len(fields)} fields where the header has {width}",
+                        hint="every row needs one value per column; leave a value empty (,,) "
+                        "rather than dropping it")

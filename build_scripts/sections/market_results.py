@@ -1,10 +1,6 @@
-"""Shared by the overreaction and investor sections: one `analyse_market` run per build, plus the
-small helpers both pages need (group names and colours from data/tickers.yaml, status words from
-the catalog, optional values).
-
-Keeping the run here means both pages print numbers from the same analysis, and the benchmark
-times the same call the build makes.
-"""
+"""Shared by the overreaction and investor sections: the build's one market analysis, and the small
+helpers both pages need (group names and colours from data/tickers.yaml, status words from the
+catalog, optional values)."""
 
 from __future__ import annotations
 

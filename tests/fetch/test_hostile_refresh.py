@@ -75,6 +75,7 @@ def edit_close(path: Path, day: str, factor: float) -> None:
 # --- a hand edit cannot be laundered by the refresh ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_hand_edited_close_stops_the_refresh_naming_the_file(data_dir, mimic, capsys) -> None:
     """The review's case: NVDA +0.3 % on one close, then `refresh --only NVDA` against the mimic."""
     write_sources(data_dir, sources_doc(["yahoo", "tiingo"]))
@@ -91,6 +92,7 @@ def test_a_hand_edited_close_stops_the_refresh_naming_the_file(data_dir, mimic, 
     ) in said(capsys)
 
 
+@pytest.mark.slow
 def test_accept_local_edits_keeps_the_edit_and_records_its_hash(data_dir, mimic, capsys) -> None:
     nvda = data_dir / "market" / "prices" / "nvda.csv"
     edit_close(nvda, "2026-08-12", 1.003)
@@ -251,6 +253,7 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_with_every_provider_unreachable_the_refresh_fails_fast(tmp_path, monkeypatch, capsys) -> None:
     """All 28 series, both price providers and EDGAR, with the default http settings of sources.yaml.
 
@@ -276,6 +279,7 @@ def test_with_every_provider_unreachable_the_refresh_fails_fast(tmp_path, monkey
     assert "edgar companyfacts: unreachable (cannot connect: ConnectError" in out
 
 
+@pytest.mark.slow
 def test_the_time_budget_stops_retries_against_a_failing_server(data_dir, env, capsys) -> None:
     env.expect_request(YAHOO_PATH).respond_with_data("busy", status=503)
     write_sources(data_dir, sources_doc(["yahoo"], http={"timeout_seconds": 2, "attempts": 10,

@@ -69,6 +69,7 @@ def old_and_new(data_dir: Path, env: HTTPServer, tmp_path: Path) -> tuple[dict[s
     return old, new
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("point", "expected"), [("copied", "old"), ("journal", "old"), ("exchanged", "new")])
 def test_a_kill_at_any_step_leaves_the_whole_old_or_the_whole_new_snapshot(
     point: str, expected: str, data_dir: Path, old_and_new: tuple[dict, dict]
@@ -84,6 +85,7 @@ def test_a_kill_at_any_step_leaves_the_whole_old_or_the_whole_new_snapshot(
     assert not any(p.name.startswith("market.") for p in (data_dir.parent / "build" / ".staging").iterdir())
 
 
+@pytest.mark.slow
 def test_a_kill_between_two_renames_is_named_by_the_build_and_finished_by_the_refresh(
     data_dir: Path, old_and_new: tuple[dict, dict], capsys: pytest.CaptureFixture[str]
 ) -> None:

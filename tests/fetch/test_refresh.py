@@ -148,6 +148,7 @@ def test_success_appends_new_rows_and_updates_the_manifest(prov, data_dir, env, 
     assert "updated" in out and "NVDA" in out
 
 
+@pytest.mark.slow
 def test_a_second_identical_refresh_changes_no_file(prov, data_dir, env, run_refresh) -> None:
     env.expect_request(prov.path).respond_with_json(prov.body())
     assert run_refresh() == 0
@@ -291,6 +292,7 @@ def _(p, server):
     return "--accept-revisions"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(FAULTS))
 def test_fault_leaves_the_snapshot_byte_identical(name, prov, data_dir, env, run_refresh, capsys) -> None:
     expected = FAULTS[name](prov, env)
@@ -328,6 +330,7 @@ def _add_amd(data_dir: Path) -> None:
     write_sources(data_dir, doc)
 
 
+@pytest.mark.slow
 def test_all_or_nothing_writes_nothing_when_one_series_fails(data_dir, env, capsys) -> None:
     from build_scripts import refresh
 
@@ -345,6 +348,7 @@ def test_all_or_nothing_writes_nothing_when_one_series_fails(data_dir, env, caps
     assert after["market/prices/nvda.csv"] != before["market/prices/nvda.csv"]
 
 
+@pytest.mark.slow
 def test_cross_check_reports_days_where_providers_disagree(data_dir, env, run_refresh, monkeypatch, capsys) -> None:
     monkeypatch.setenv("TIINGO_API_KEY", "test-key")
     write_sources(data_dir, sources_doc(["yahoo", "tiingo"]))
@@ -358,6 +362,7 @@ def test_cross_check_reports_days_where_providers_disagree(data_dir, env, run_re
     assert (data_dir / "market" / "prices" / "nvda.csv").read_text().rstrip().endswith("yahoo")
 
 
+@pytest.mark.slow
 def test_second_provider_stands_in_when_the_first_fails(data_dir, env, run_refresh, monkeypatch, capsys) -> None:
     monkeypatch.setenv("TIINGO_API_KEY", "test-key")
     write_sources(data_dir, sources_doc(["yahoo", "tiingo"]))
@@ -404,6 +409,7 @@ def run_edgar(data_dir: Path, *extra: str) -> int:
     return refresh.run(["--data-dir", str(data_dir), "--only", "EDGAR", *extra])
 
 
+@pytest.mark.slow
 def test_edgar_writes_schema_valid_facts_once(data_dir, edgar_env) -> None:
     edgar_env.expect_request(
         EDGAR_PATH, headers={"User-Agent": "Research Desk research@example.org"}
@@ -422,6 +428,7 @@ def test_edgar_without_a_contact_is_skipped_with_a_notice(data_dir, env, capsys)
     assert env.log == []
 
 
+@pytest.mark.slow
 def test_edgar_retries_429_and_500(data_dir, edgar_env) -> None:
     edgar_env.expect_ordered_request(EDGAR_PATH).respond_with_data("", status=429, headers={"Retry-After": "1"})
     edgar_env.expect_ordered_request(EDGAR_PATH).respond_with_data("", status=500)
@@ -455,6 +462,7 @@ EDGAR_FAULTS: dict[str, Callable[[HTTPServer], None]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EDGAR_FAULTS))
 def test_edgar_fault_leaves_the_facts_file_byte_identical(name, data_dir, edgar_env) -> None:
     facts = data_dir / "facts" / "edgar.yaml"
@@ -471,6 +479,7 @@ def _committed_edgar(data_dir: Path, edgar_env: HTTPServer) -> dict[str, str]:
     return tree(data_dir)
 
 
+@pytest.mark.slow
 def test_edgar_shrunken_facts_are_refused(data_dir, edgar_env, capsys) -> None:
     before = _committed_edgar(data_dir, edgar_env)
     doc = payload("edgar_companyfacts_nvda.json")
@@ -481,6 +490,7 @@ def test_edgar_shrunken_facts_are_refused(data_dir, edgar_env, capsys) -> None:
     assert "would drop 1 fact" in said(capsys)
 
 
+@pytest.mark.slow
 def test_edgar_revised_value_needs_accept_revisions(data_dir, edgar_env) -> None:
     before = _committed_edgar(data_dir, edgar_env)
     doc = payload("edgar_companyfacts_nvda.json")
@@ -496,6 +506,7 @@ def test_edgar_revised_value_needs_accept_revisions(data_dir, edgar_env) -> None
 # --- the local mimic --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mimic_serves_the_snapshot_so_a_refresh_changes_nothing(data_dir, monkeypatch) -> None:
     write_sources(data_dir, sources_doc(["yahoo", "tiingo"]))
     server = make_server(build_payloads(data_dir), 0)
