@@ -7,7 +7,6 @@ build did not produce fails the build instead of printing a blank.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from functools import cache
@@ -19,6 +18,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import escape
 from .charts.render import Chart
 from .paths import BUILD, DOCS, GENERATED
 from .tables import Table
@@ -34,11 +34,11 @@ def context_path(lang: str, build_dir: Path = BUILD) -> Path:
 
 
 def chart_snippet(chart: Chart, lang: str) -> str:
-    """The figure: its title above the image (it names the figure), source and download below."""
+    """The figure: its title above the image (it names the figure), source and download below.
+    Its words are catalog entries filled with data (names, dates), so each enters as text."""
     words = chart.text(lang)
-    alt = words["alt"].replace("[", "(").replace("]", ")").replace("\n", " ")
+    alt, title, source = (escape.text(words[k]) for k in ("alt", "title", "source"))
     base = f"{{root}}{GENERATED}"
-    title, source = html.escape(words["title"], quote=False), html.escape(words["source"], quote=False)
     return (
         f'<figure class="chart" id="chart-{chart.id}" aria-labelledby="chart-{chart.id}-title" markdown>\n'
         f'<p class="chart-title" id="chart-{chart.id}-title">{title}</p>\n'
@@ -58,7 +58,7 @@ def table_snippet(table: Table, lang: str) -> str:
         f"{table.markdown(lang)}\n\n"
         f"</div>\n"
         # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
-        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{table.caption[lang]}** '
+        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{escape.text(table.caption[lang])}** '
         f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}</p>\n"
     )
 
