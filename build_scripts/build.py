@@ -181,7 +181,7 @@ def render_markdown(inp: Inputs, stems: tuple[str, ...] | None = None) -> dict[t
         ctx = context(inp, values, products, lang)
         for md in sorted((DOCS / lang).glob("*.md")):
             if stems is None or md.stem in stems:
-                out[(lang, md.stem)] = pages.render(md.read_text(encoding="utf-8"), ctx, 0, f"{lang}/{md.name}")
+                out[(lang, md.stem)] = pages.render(md.read_text(encoding="utf-8"), ctx, 0, f"docs/{lang}/{md.name}")
     return out
 
 

@@ -137,8 +137,10 @@ def join_cjk_lines(markdown: str) -> str:
     return "\n".join(out)
 
 
-def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
-    """Fill one page. `depth` is how many folders deep the page is, to reach generated files."""
+def render(markdown: str, ctx: dict[str, Any], depth: int, page: str, first_line: int = 1) -> str:
+    """Fill one page. `depth` is how many folders deep the page is, to reach generated files;
+    `first_line` is the line of the file `markdown` starts on (after any front matter), so an error
+    names the line an author sees."""
     root = "../" * depth
     # Shared page pieces (for example each section's methods) live outside the MkDocs docs
     # folders, in docs/partials/<lang>/, and are pulled in with {% include "name.md" %}.
@@ -151,24 +153,62 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
         try:
             return Markup(ctx[kind][key].replace("{root}", root))
         except KeyError:
-            raise PageError(f"{page}: unknown {kind[:-1]} '{key}'") from None
+            raise _Unknown(f"unknown {kind[:-1]} '{key}'") from None
 
+    def chart(key: str) -> Markup:
+        return lookup("charts", key)
+
+    def table(key: str) -> Markup:
+        return lookup("tables", key)
+
+    def block(key: str) -> Markup:
+        return lookup("blocks", key)
+
+    for f in (chart, table, block):
+        f.__qualname__ = f.__name__  # an error message names `chart()`, as the page writes it
     names = {k: Markup(v) for k, v in ctx["v"].items()}
     try:
         out = env.from_string(markdown).render(
-            v=names, raw=ctx["raw"], lang=ctx["lang"],
-            chart=lambda key: lookup("charts", key),
-            table=lambda key: lookup("tables", key),
-            block=lambda key: lookup("blocks", key),
+            v=names, raw=ctx["raw"], lang=ctx["lang"], chart=chart, table=table, block=block,
             **{k: v for k, v in ctx.items() if k not in {"v", "raw", "charts", "tables", "blocks", "lang"}},
         )
-        return join_cjk_lines(out) if ctx["lang"] == "ja" else out
-    except jinja2.UndefinedError as err:
-        raise PageError(f"{page}: {err.message} (every value must come from the build)") from None
-    except jinja2.TemplateNotFound as err:
-        raise PageError(f"{page}: no partial '{err.name}' in docs/partials/{ctx['lang']}/") from None
     except jinja2.TemplateSyntaxError as err:
-        raise PageError(f"{page}: line {err.lineno}: {err.message}") from None
-    except SecurityError as err:
-        raise PageError(f"{page}: the template tried something pages may not do ({err}); pages only print "
-                        "values and charts, tables and blocks") from None
+        where = (f"{page}: line {err.lineno + first_line - 1}" if err.filename is None
+                 else f"{page}: partial {Path(err.filename).name}: line {err.lineno}")
+        raise PageError(f"{where}: {err.message}") from None
+    except Exception as err:  # whatever a template does wrong is reported by page and line
+        raise PageError(f"{_where(err, page, first_line)}: {_reason(err, ctx['lang'])}") from None
+    return join_cjk_lines(out) if ctx["lang"] == "ja" else out
+
+
+class _Unknown(Exception):
+    """A page named a chart, table or block the build did not make."""
+
+
+def _where(err: BaseException, page: str, first_line: int) -> str:
+    """The page and line a rendering error happened on (and the partial, if it was in one). Jinja
+    reports template code as frames named after the template, with the template's line numbers."""
+    where = page
+    tb = err.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name == "<template>":
+            where = f"{page}: line {tb.tb_lineno + first_line - 1}"
+        elif name.endswith(".md"):
+            where = f"{where.split(': partial ')[0]}: partial {Path(name).name}: line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _reason(err: Exception, lang: str) -> str:
+    if isinstance(err, jinja2.UndefinedError):
+        return f"{err.message} (every value must come from the build)"
+    if isinstance(err, jinja2.TemplateNotFound):
+        return f"no partial '{err.name}' in docs/partials/{lang}/"
+    if isinstance(err, SecurityError):
+        return (f"the template tried something pages may not do ({err}); pages only print values and "
+                "charts, tables and blocks")
+    if isinstance(err, _Unknown):
+        return str(err)
+    return (f"{type(err).__name__}: {err} (a page prints values, {{{{ v.name }}}}, and calls chart(\"id\"), "
+            "table(\"id\") or block(\"id\"))")
