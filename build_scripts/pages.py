@@ -146,8 +146,12 @@ def render(markdown: str, ctx: dict[str, Any], depth: int, page: str, first_line
     # folders, in docs/partials/<lang>/, and are pulled in with {% include "name.md" %}.
     # Sandboxed: a page (or a partial) can print values and call the three snippet functions, but
     # it cannot reach Python objects (`{{ lipsum.__globals__ }}` and the like fail with a named error).
+    # Whatever a page prints that is not markup the build made (a `raw` value, text from anywhere)
+    # is escaped as text; a link target from data goes through `| url`.
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                               loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]))
+                               loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]),
+                               finalize=escape.text)
+    env.filters["url"] = escape.url
 
     def lookup(kind: str, key: str) -> Markup:
         try:

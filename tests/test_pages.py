@@ -44,6 +44,17 @@ def test_a_template_error_of_any_kind_is_a_page_error() -> None:
         pages.render("ok\n{{ 1 // 0 }}", CTX, 0, "t.md")
 
 
+def test_what_a_page_prints_besides_markup_is_text_and_a_link_target_goes_through_url() -> None:
+    ctx = {**CTX, "raw": {"t": "<img src=x onerror=alert(1)> *x*", "u": "https://example.org/a)[b](javascript:c)",
+                          "bad": "javascript:alert(1)"}}
+    out = pages.render("{{ raw.t }} [s]({{ raw.u | url }})", ctx, 0, "t.md")
+    assert out == ("&lt;img src=x onerror=alert(1)&gt; &#42;x&#42; "
+                   "[s](https://example.org/a%29%5Bb%5D%28javascript:c%29)")
+    assert pages.render("{{ v.x }}", ctx, 0, "t.md") == CTX["v"]["x"]  # markup the build made stays live
+    with pytest.raises(pages.PageError, match=r"^t\.md: line 1: ValueError: 'javascript:alert\(1\)' is not an http"):
+        pages.render("[s]({{ raw.bad | url }})", ctx, 0, "t.md")
+
+
 def test_the_hook_names_the_page_by_its_docs_path_and_counts_the_front_matter(monkeypatch) -> None:
     from types import SimpleNamespace
 

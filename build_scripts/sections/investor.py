@@ -12,7 +12,7 @@ import inspect
 import numpy as np
 import pandas as pd
 
-from .. import escape, fmt
+from .. import fmt
 from ..analysis.backtest import ASSETS, HORIZONS
 from ..analysis.dips import DEFAULT_RULES, rank_dips
 from ..analysis.market import MarketResults
@@ -64,7 +64,7 @@ def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> No
     values.fact(GLOBAL2000_FACT, "text", name="ives_global2000_text")
     f = values.facts[IVES_FACT]
     values.metric("ives_source_publisher", f.source.publisher.split(" (")[0], "text", inputs=(IVES_FACT,))
-    values.metric("ives_source_url", str(escape.url(f.source.url)), "text", inputs=(IVES_FACT,))  # a link target
+    values.metric("ives_source_url", str(f.source.url), "text", inputs=(IVES_FACT,))
 
 
 def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) -> Chart | None:
