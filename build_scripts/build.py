@@ -31,7 +31,7 @@ from .charts.render import library_digest, render, write_if_changed
 from .claims.engine import check_figures, judge
 from .claims.schema import load_claims
 from .claims.timeline import verdict_timeline
-from .event import load_event
+from .event import check_event, load_event
 from .facts import load_facts
 from .market.snapshot import load_prices, wide_closes
 from .market.tickers import load_tickers
@@ -70,13 +70,15 @@ def load_inputs(as_of: dt.date | None = None) -> Inputs:
     once, so no section can leak what was not yet known."""
     facts = load_facts()
     prices = load_prices()
+    event = load_event()
+    check_event(event, facts, prices["date"].unique())
     if as_of is not None:
         facts = {k: f for k, f in facts.items() if f.day <= as_of}
         prices = prices[prices["date"] <= pd.Timestamp(as_of)].reset_index(drop=True)
     closes = wide_closes(prices)
     last = closes.index.max().date()
     return Inputs(facts=facts, prices=prices, closes=closes, tickers=load_tickers(),
-                  as_of=min(as_of, last) if as_of else last, event=load_event(), book=load_claims(),
+                  as_of=min(as_of, last) if as_of else last, event=event, book=load_claims(),
                   edition=as_of is not None)
 
 
@@ -181,7 +183,7 @@ def render_markdown(inp: Inputs, stems: tuple[str, ...] | None = None) -> dict[t
         ctx = context(inp, values, products, lang)
         for md in sorted((DOCS / lang).glob("*.md")):
             if stems is None or md.stem in stems:
-                out[(lang, md.stem)] = pages.render(md.read_text(encoding="utf-8"), ctx, 0, f"{lang}/{md.name}")
+                out[(lang, md.stem)] = pages.render(md.read_text(encoding="utf-8"), ctx, 0, f"docs/{lang}/{md.name}")
     return out
 
 

@@ -25,6 +25,13 @@ def _flatten(prefix: str, node: Any, out: dict[str, str], file: str) -> None:
         for k, v in node.items():
             _flatten(f"{prefix}.{k}" if prefix else str(k), v, out, file)
     elif isinstance(node, str):
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(node) if name is not None]
+        except ValueError as err:
+            raise DataError(file, f"key '{prefix}'", f"broken placeholder ({err})",
+                            hint="a placeholder is a name in braces, {date}; write {{ or }} for a brace") from None
+        if not all(name.isidentifier() for name in names):
+            raise DataError(file, f"key '{prefix}'", f"placeholders must be names, like {{date}}; found {names}")
         out[prefix] = node
     else:
         raise DataError(file, f"key '{prefix}'", "catalog entries must be text", hint="quote the value")
@@ -55,7 +62,11 @@ def word(lang: str, key: str, **values: object) -> str:
     if missing:
         raise DataError(f"docs/catalog/{lang}/{key.split('.')[0]}.yaml", f"key '{key}'",
                         f"placeholders without a value: {sorted(missing)}")
-    return text.format(**values) if values else text
+    try:
+        return text.format(**values) if values else text
+    except (ValueError, TypeError) as err:  # a format like {n:.1f} given text
+        raise DataError(f"docs/catalog/{lang}/{key.split('.')[0]}.yaml", f"key '{key}'",
+                        f"a placeholder's format does not fit its value ({err})") from None
 
 
 def both_words(key: str, **values: object) -> dict[str, str]:

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .errors import DataError
 from .paths import DATA
@@ -30,6 +30,15 @@ class Rule(BaseModel):
 
 class Pattern(Rule):
     match: str
+
+    @field_validator("match")
+    @classmethod
+    def _regex(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as err:
+            raise ValueError(f"'{v}' is not a regular expression ({err})") from None
+        return v
 
 
 class Display(BaseModel):
@@ -59,4 +68,5 @@ def load_display(path: Path = DISPLAY_FILE) -> Display:
     except ValidationError as err:
         first = err.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise DataError(path.name, f"field '{loc}'", first["msg"]) from None
+        raise DataError(path.name, f"field '{loc}'" if loc else "file", first["msg"].removeprefix("Value error, "),
+                        hint="see the comments at the top of data/display.yaml") from None

@@ -7,9 +7,12 @@ means a change of window moves the analysis, the labels and the sentences togeth
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import DataError
@@ -97,3 +100,17 @@ def load_event(path: Path = EVENT_FILE) -> EventDef:
         loc = ".".join(str(p) for p in first["loc"]) or "file"
         raise DataError(path.name, f"field '{loc}'", first["msg"],
                         hint="see the comments in data/event.yaml") from None
+
+
+def check_event(event: EventDef, facts: Collection[str], sessions: Iterable[Any]) -> None:
+    """The event against the rest of the data: its fact exists, and both of its dates are sessions
+    of the price snapshot (a weekend or a holiday would shift every window by a day, silently)."""
+    if event.event.fact not in facts:
+        raise DataError(EVENT_FILE.name, "field 'event.fact'", f"no fact '{event.event.fact}' in data/facts",
+                        hint="name the fact that records the move")
+    days = {pd.Timestamp(d).date() for d in sessions}
+    for name, day in (("date", event.day), ("pre_event_date", event.pre_day)):
+        if day not in days:
+            raise DataError(EVENT_FILE.name, f"field 'event.{name}'",
+                            f"{day.isoformat()} is not a session in the price snapshot",
+                            hint="use trading days: the sell-off's session and the last close before it")

@@ -8,11 +8,10 @@ number built on one weak input is shown as weak.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from . import publishers, vocab
+from . import escape, publishers, vocab
 
 if TYPE_CHECKING:
     from .facts import Fact
@@ -119,5 +118,5 @@ def marker_html(grade: str, lang: str) -> str:
     """A quiet superscript mark with the grade as its hover text, or '' if the grade needs none."""
     if not marked(grade):
         return ""
-    title = html.escape(label(grade, lang), quote=True)
+    title = escape.attr(label(grade, lang))
     return f'<sup class="grade"><abbr title="{title}">{MARK}</abbr></sup>'

@@ -75,8 +75,12 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     # Links in Markdown are relative to the source file, so depth counts its folders.
     depth = len(PurePosixPath(page.file.src_uri).parts) - 1
+    # MkDocs hands over the page without its front matter; errors name lines of the whole file.
+    source = page.file.content_string
+    first_line = source[: len(source) - len(markdown)].count("\n") + 1 if source.endswith(markdown) else 1
+    lang = config["theme"]["language"]
     try:
-        return render(markdown, load_context(config["theme"]["language"]), depth, page.file.src_uri)
+        return render(markdown, load_context(lang), depth, f"docs/{lang}/{page.file.src_uri}", first_line)
     except (PageError, FileNotFoundError) as err:
         raise PluginError(str(err)) from None
 

@@ -7,7 +7,6 @@ build did not produce fails the build instead of printing a blank.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from functools import cache
@@ -19,6 +18,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import escape
 from .charts.render import Chart
 from .paths import BUILD, DOCS, GENERATED
 from .tables import Table
@@ -34,11 +34,11 @@ def context_path(lang: str, build_dir: Path = BUILD) -> Path:
 
 
 def chart_snippet(chart: Chart, lang: str) -> str:
-    """The figure: its title above the image (it names the figure), source and download below."""
+    """The figure: its title above the image (it names the figure), source and download below.
+    Its words are catalog entries filled with data (names, dates), so each enters as text."""
     words = chart.text(lang)
-    alt = words["alt"].replace("[", "(").replace("]", ")").replace("\n", " ")
+    alt, title, source = (escape.text(words[k]) for k in ("alt", "title", "source"))
     base = f"{{root}}{GENERATED}"
-    title, source = html.escape(words["title"], quote=False), html.escape(words["source"], quote=False)
     return (
         f'<figure class="chart" id="chart-{chart.id}" aria-labelledby="chart-{chart.id}-title" markdown>\n'
         f'<p class="chart-title" id="chart-{chart.id}-title">{title}</p>\n'
@@ -58,7 +58,7 @@ def table_snippet(table: Table, lang: str) -> str:
         f"{table.markdown(lang)}\n\n"
         f"</div>\n"
         # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
-        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{table.caption[lang]}** '
+        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{escape.text(table.caption[lang])}** '
         f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}</p>\n"
     )
 
@@ -137,38 +137,82 @@ def join_cjk_lines(markdown: str) -> str:
     return "\n".join(out)
 
 
-def render(markdown: str, ctx: dict[str, Any], depth: int, page: str) -> str:
-    """Fill one page. `depth` is how many folders deep the page is, to reach generated files."""
+def render(markdown: str, ctx: dict[str, Any], depth: int, page: str, first_line: int = 1) -> str:
+    """Fill one page. `depth` is how many folders deep the page is, to reach generated files;
+    `first_line` is the line of the file `markdown` starts on (after any front matter), so an error
+    names the line an author sees."""
     root = "../" * depth
     # Shared page pieces (for example each section's methods) live outside the MkDocs docs
     # folders, in docs/partials/<lang>/, and are pulled in with {% include "name.md" %}.
     # Sandboxed: a page (or a partial) can print values and call the three snippet functions, but
     # it cannot reach Python objects (`{{ lipsum.__globals__ }}` and the like fail with a named error).
+    # Whatever a page prints that is not markup the build made (a `raw` value, text from anywhere)
+    # is escaped as text; a link target from data goes through `| url`.
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                               loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]))
+                               loader=jinja2.FileSystemLoader(DOCS / "partials" / ctx["lang"]),
+                               finalize=escape.text)
+    env.filters["url"] = escape.url
 
     def lookup(kind: str, key: str) -> Markup:
         try:
             return Markup(ctx[kind][key].replace("{root}", root))
         except KeyError:
-            raise PageError(f"{page}: unknown {kind[:-1]} '{key}'") from None
+            raise _Unknown(f"unknown {kind[:-1]} '{key}'") from None
 
+    def chart(key: str) -> Markup:
+        return lookup("charts", key)
+
+    def table(key: str) -> Markup:
+        return lookup("tables", key)
+
+    def block(key: str) -> Markup:
+        return lookup("blocks", key)
+
+    for f in (chart, table, block):
+        f.__qualname__ = f.__name__  # an error message names `chart()`, as the page writes it
     names = {k: Markup(v) for k, v in ctx["v"].items()}
     try:
         out = env.from_string(markdown).render(
-            v=names, raw=ctx["raw"], lang=ctx["lang"],
-            chart=lambda key: lookup("charts", key),
-            table=lambda key: lookup("tables", key),
-            block=lambda key: lookup("blocks", key),
+            v=names, raw=ctx["raw"], lang=ctx["lang"], chart=chart, table=table, block=block,
             **{k: v for k, v in ctx.items() if k not in {"v", "raw", "charts", "tables", "blocks", "lang"}},
         )
-        return join_cjk_lines(out) if ctx["lang"] == "ja" else out
-    except jinja2.UndefinedError as err:
-        raise PageError(f"{page}: {err.message} (every value must come from the build)") from None
-    except jinja2.TemplateNotFound as err:
-        raise PageError(f"{page}: no partial '{err.name}' in docs/partials/{ctx['lang']}/") from None
     except jinja2.TemplateSyntaxError as err:
-        raise PageError(f"{page}: line {err.lineno}: {err.message}") from None
-    except SecurityError as err:
-        raise PageError(f"{page}: the template tried something pages may not do ({err}); pages only print "
-                        "values and charts, tables and blocks") from None
+        where = (f"{page}: line {err.lineno + first_line - 1}" if err.filename is None
+                 else f"{page}: partial {Path(err.filename).name}: line {err.lineno}")
+        raise PageError(f"{where}: {err.message}") from None
+    except Exception as err:  # whatever a template does wrong is reported by page and line
+        raise PageError(f"{_where(err, page, first_line)}: {_reason(err, ctx['lang'])}") from None
+    return join_cjk_lines(out) if ctx["lang"] == "ja" else out
+
+
+class _Unknown(Exception):
+    """A page named a chart, table or block the build did not make."""
+
+
+def _where(err: BaseException, page: str, first_line: int) -> str:
+    """The page and line a rendering error happened on (and the partial, if it was in one). Jinja
+    reports template code as frames named after the template, with the template's line numbers."""
+    where = page
+    tb = err.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name == "<template>":
+            where = f"{page}: line {tb.tb_lineno + first_line - 1}"
+        elif name.endswith(".md"):
+            where = f"{where.split(': partial ')[0]}: partial {Path(name).name}: line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _reason(err: Exception, lang: str) -> str:
+    if isinstance(err, jinja2.UndefinedError):
+        return f"{err.message} (every value must come from the build)"
+    if isinstance(err, jinja2.TemplateNotFound):
+        return f"no partial '{err.name}' in docs/partials/{lang}/"
+    if isinstance(err, SecurityError):
+        return (f"the template tried something pages may not do ({err}); pages only print values and "
+                "charts, tables and blocks")
+    if isinstance(err, _Unknown):
+        return str(err)
+    return (f"{type(err).__name__}: {err} (a page prints values, {{{{ v.name }}}}, and calls chart(\"id\"), "
+            "table(\"id\") or block(\"id\"))")

@@ -2,6 +2,11 @@
 
 A sortable table also carries each cell's raw value (`data-sort`), so the page's sorting script
 orders numbers and dates by their value and never reads a number back out of the printed text.
+
+A cell function returns text or markup. Text (a title, a name, a printed figure) is escaped here
+on its way into the page (`escape.text`), so data cannot add a tag, a link or emphasis to a cell;
+only `escape.Html` the function built itself (a verdict badge, a traced value, a link) passes as
+it stands. Headers and captions are text too.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from . import fmt
+from . import escape, fmt
 
+# A cell's content from its raw value and the language: text, or markup (`Html`) built on purpose.
 Cell = Callable[[Any, str], str]
 
 
@@ -104,7 +110,8 @@ class Table:
 
     def markdown(self, lang: str) -> str:
         def esc(s: str) -> str:
-            return s.replace("|", "\\|").replace("\n", " ")
+            # Text is escaped whole; markup keeps its own characters but may not end the cell or row.
+            return str(escape.text(s)).replace("|", "\\|").replace("\n", " ")
 
         def cell(text: str, key: str | None) -> str:
             # The raw value goes on the cell itself (`{ data-sort="…" }`, read by attr_list). An

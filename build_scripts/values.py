@@ -9,11 +9,10 @@ test can walk a page and prove every figure is traceable.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fmt, grades
+from . import escape, fmt, grades
 from .analysis.metric import Metric
 from .display import Kind, load_display
 from .facts import Fact
@@ -68,8 +67,8 @@ class Value:
         # Figures never break across lines; clauses of text (a verdict's summary) wrap like prose.
         cls = "v v-text" if self.kind in ("label", "text") else "v"
         return (
-            f'<span class="{cls}" data-ref="{html.escape(self.ref)}">'
-            f"{html.escape(self.text(lang))}{grades.marker_html(self.grade, lang)}</span>"
+            f'<span class="{cls}" data-ref="{escape.attr(self.ref)}">'
+            f"{escape.text(self.text(lang))}{grades.marker_html(self.grade, lang)}</span>"
         )
 
 

@@ -3,12 +3,15 @@
 Data files arrive from contributors and providers. YAML aliases let a few lines expand into
 gigabytes (an "alias bomb"), and PyYAML's own errors are tracebacks that name no rule. So data
 files may not use anchors or aliases at all, duplicate keys are refused (the second would silently
-win), and an impossible date such as 2024-13-45 is reported with its line instead of crashing.
+win), an impossible date such as 2024-13-45 is reported with its line instead of crashing, and text
+holds no control characters (a NUL or a lone surrogate written as an escape, "\0" or "\ud800"),
+which no page, CSV or terminal can show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .errors import DataError
 
 MAX_BYTES = 5_000_000  # far above any data file here; refuses a runaway file before parsing
+
+
+def _unprintable(ch: str) -> bool:
+    """A control character other than tab and line breaks, a lone surrogate or a non-character."""
+    cp = ord(ch)
+    return ((unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r")
+            or 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE)
 
 
 class _Loader(yaml.SafeLoader):
@@ -34,6 +44,15 @@ class _Loader(yaml.SafeLoader):
             raise _Refused(event.start_mark.line + 1, f"anchors (&{anchor}) are not allowed in data files",
                            "write the value out in full")
         return super().compose_node(parent, index)
+
+    def construct_scalar(self, node: Node) -> Any:
+        value = super().construct_scalar(node)  # type: ignore[arg-type]
+        if isinstance(value, str) and not value.isprintable():
+            bad = next((ch for ch in value if _unprintable(ch)), None)
+            if bad is not None:
+                raise _Refused(node.start_mark.line + 1, f"control character {bad!r} in text",
+                               "data files hold printable text; remove it")
+        return value
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

@@ -90,3 +90,15 @@ def test_a_catalog_entry_that_is_not_text_is_refused_by_name(tmp_path: Path) -> 
     (folder / "en" / "charts.yaml").write_text("charts:\n  placeholder:\n    text: [1, 2]\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"docs/catalog/en/charts\.yaml: key 'charts\.charts\.placeholder\.text'"):
         entries(folder, "en")
+
+
+@pytest.mark.parametrize(("entry", "rule"), [
+    ("On {date, the", r"broken placeholder \(.*\) \(a placeholder is a name in braces"),
+    ("Item {0} of {n}", r"placeholders must be names, like \{date\}; found \['0', 'n'\]"),
+    ("From {a.b}", r"placeholders must be names"),
+])
+def test_a_broken_placeholder_is_refused_by_name(tmp_path: Path, entry: str, rule: str) -> None:
+    folder = copy_catalog(tmp_path)
+    (folder / "en" / "charts.yaml").write_text(f"charts:\n  x:\n    title: \"{entry}\"\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"^docs/catalog/en/charts\.yaml: key 'charts\.charts\.x\.title': " + rule):
+        entries(folder, "en")

@@ -25,9 +25,49 @@ def test_an_undefined_value_fails_naming_the_page() -> None:
         pages.render("Fell {{ v.nope }}.", CTX, 0, "t.md")
 
 
-def test_an_unknown_chart_fails_naming_the_page() -> None:
-    with pytest.raises(pages.PageError, match=r"t\.md: unknown chart 'nope'"):
+def test_an_unknown_chart_fails_naming_the_page_and_line() -> None:
+    with pytest.raises(pages.PageError, match=r"^t\.md: line 1: unknown chart 'nope'$"):
         pages.render('{{ chart("nope") }}', CTX, 0, "t.md")
+
+
+def test_an_error_names_the_line_of_the_file_after_its_front_matter() -> None:
+    """MkDocs passes the page without its front matter; the line is the one an author sees."""
+    body = "Intro.\n\nFell {{ v.x }}.\n{{ table(\"gone\") }}\n"
+    with pytest.raises(pages.PageError, match=r"^t\.md: line 7: unknown table 'gone'$"):
+        pages.render(body, CTX, 0, "t.md", first_line=4)
+    with pytest.raises(pages.PageError, match=r"^t\.md: line 6: Encountered unknown tag 'endif'"):
+        pages.render("a\n\n{% endif %}", CTX, 0, "t.md", first_line=4)
+
+
+def test_a_template_error_of_any_kind_is_a_page_error() -> None:
+    with pytest.raises(pages.PageError, match=r"^t\.md: line 2: ZeroDivisionError: .*a page prints values"):
+        pages.render("ok\n{{ 1 // 0 }}", CTX, 0, "t.md")
+
+
+def test_what_a_page_prints_besides_markup_is_text_and_a_link_target_goes_through_url() -> None:
+    ctx = {**CTX, "raw": {"t": "<img src=x onerror=alert(1)> *x*", "u": "https://example.org/a)[b](javascript:c)",
+                          "bad": "javascript:alert(1)"}}
+    out = pages.render("{{ raw.t }} [s]({{ raw.u | url }})", ctx, 0, "t.md")
+    assert out == ("&lt;img src=x onerror=alert(1)&gt; &#42;x&#42; "
+                   "[s](https://example.org/a%29%5Bb%5D%28javascript:c%29)")
+    assert pages.render("{{ v.x }}", ctx, 0, "t.md") == CTX["v"]["x"]  # markup the build made stays live
+    with pytest.raises(pages.PageError, match=r"^t\.md: line 1: ValueError: 'javascript:alert\(1\)' is not an http"):
+        pages.render("[s]({{ raw.bad | url }})", ctx, 0, "t.md")
+
+
+def test_the_hook_names_the_page_by_its_docs_path_and_counts_the_front_matter(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from build_scripts import mkdocs_hook
+
+    monkeypatch.setattr(mkdocs_hook, "load_context", lambda lang: {**CTX, "lang": lang})
+    source = "---\ndescription: x\n---\n# Title\n\n{{ v.gone }}\n"
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="sub/p.md", content_string=source))
+    config = {"theme": {"language": "ja"}}
+    with pytest.raises(PluginError, match=r"^docs/ja/sub/p\.md: line 6: .*'gone'"):
+        mkdocs_hook.on_page_markdown("# Title\n\n{{ v.gone }}\n", page, config, None)
 
 
 # Words that contain digits but are names, not figures.

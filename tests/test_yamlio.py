@@ -53,3 +53,20 @@ def test_plain_data_still_loads() -> None:
                                            ("31 Jan 2025", False), (20250131, False)])
 def test_iso_date_is_strict(value: object, ok: bool) -> None:
     assert (iso_date(value) is not None) is ok
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ('a: "x\\0y"\n', "'\\x00'"),
+    ('a:\n  - "ok"\n  - "x\\ud800"\n', "'\\ud800'"),
+    ('a: "x\\x1b[31m"\n', "'\\x1b'"),
+])
+def test_text_with_a_control_character_is_refused_with_its_line(text: str, shown: str) -> None:
+    with pytest.raises(DataError) as err:
+        parse_yaml(text, "x.yaml")
+    line = text.count("\n") if "ok" in text else 1
+    assert str(err.value) == (f"x.yaml: line {line}: control character {shown} in text "
+                              "(data files hold printable text; remove it)")
+
+
+def test_tabs_line_breaks_and_right_to_left_marks_are_text() -> None:
+    assert parse_yaml('a: "x\\ty\\nz \u200f\u202e"\n', "x.yaml") == {"a": "x\ty\nz \u200f\u202e"}

@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from .. import fmt, grades
+from .. import escape, fmt, grades
 from ..catalog import load_catalog, word
+from ..escape import Html
 from ..paths import LANGS
 from ..values import Kind, Values
 from . import Inputs
@@ -34,6 +35,13 @@ class Labels(Mapping[str, dict[str, str]]):
     def text(self, key: str, lang: str, **values: object) -> str:
         picked = {k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()}
         return word(lang, f"{self.prefix}.{key}", **picked)
+
+    def markup(self, key: str, **values: object) -> dict[str, Html]:
+        """Like `fill`, as page markup: words and values escaped, except a value that is markup
+        already (a traced value's span), which stays live."""
+        return {lang: escape.words(lang, f"{self.prefix}.{key}",
+                                   **{k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()})
+                for lang in LANGS}
 
     def _keys(self) -> list[str]:
         head = self.prefix + "."

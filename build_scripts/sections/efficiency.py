@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
+from .. import escape, fmt
 from ..analysis.compute import (
     V3_CONFIG,
     api_price_table,
@@ -322,7 +322,7 @@ def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
         columns=(
             Column("family", COLUMNS["technique"], lambda v, lang: FAMILIES[v][lang]),
             Column("reference", COLUMNS["paper"], col_text),
-            Column("url", COLUMNS["link"], lambda v, lang: f"[{WORDS.text('read', lang)}]({v})"),
+            Column("url", COLUMNS["link"], lambda v, lang: escape.link(WORDS.text("read", lang), v)),
             Column("date", COLUMNS["published_on"], lambda v, lang: partial_date(v, lang)),
             Column("by_deepseek", COLUMNS["by_deepseek"], lambda v, lang: COMMON.text("yes", lang) if v else ""),
             Column("years_before_use", COLUMNS["years_before_use"], col_number(1), "right"),

@@ -6,7 +6,8 @@ import json
 
 import pandas as pd
 
-from .. import grades, units
+from .. import escape, grades, units
+from ..escape import Html
 from ..market.snapshot import load_manifest
 from ..tables import Column, Table, col_date, col_number
 from ..values import Values
@@ -102,9 +103,9 @@ def build(inp: Inputs, values: Values) -> Products:
                   formula="latest price date in the edition's view of the snapshot")
     values.metric("as_of_date", inp.as_of, "date", formula="the edition's as-of date")
 
-    def link(v: str, lang: str) -> str:
+    def link(v: str, lang: str) -> Html:
         row = facts.set_index("id").loc[v]
-        return f"[{row['source_title'].replace('[', '(').replace(']', ')')}]({row['url']})"
+        return escape.link(row["source_title"], row["url"])
 
     seen_text = facts.set_index("id")
     tables = [
@@ -113,7 +114,7 @@ def build(inp: Inputs, values: Values) -> Products:
             data=facts,
             columns=(
                 Column("evidence", COLUMNS["evidence"], lambda v, lang: grades.evidence_label(v, lang)),
-                Column("id", COLUMNS["fact"], lambda v, lang: f"`{v}`"),
+                Column("id", COLUMNS["fact"], lambda v, lang: escape.code(v)),
                 Column("unit", COLUMNS["unit"],
                        lambda v, lang: _unit_text(v if not v.startswith("{") else json.loads(v), lang)),
                 Column("date", COLUMNS["date"]),
@@ -154,11 +155,11 @@ def finish(inp: Inputs, values: Values) -> Products:
             id="weak-figures-table",
             data=weak,
             columns=(
-                Column("name", COLUMNS["figure"], lambda v, lang: f"`{v}`"),
+                Column("name", COLUMNS["figure"], lambda v, lang: escape.code(v)),
                 Column("name", COLUMNS["value"], lambda v, lang: by_name.loc[v, f"text_{lang}"]),
                 Column("grade", GRADE_HEADER, col_grade),
                 Column("facts", COLUMNS["weak_facts"],
-                       lambda v, lang: ", ".join(f"`{x}`" for x in v.split(", ")) if v else "–"),
+                       lambda v, lang: Html(", ").join(map(escape.code, v.split(", "))) if v else "–"),
             ),
             caption=CAPTION["weak"],
             sortable=True,

@@ -16,6 +16,7 @@ from ..analysis.market import MarketResults
 from ..analysis.recovery import DATA_ENDED, NEVER, OK, PRE_SHOCK
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
+from ..escape import Html
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, Products
@@ -166,10 +167,10 @@ def _car_columns(df: pd.DataFrame, z: float, qqq: bool, windows: list[tuple[int,
     return cols
 
 
-def _confidence_html(inp: Inputs) -> str:
+def _confidence_html(inp: Inputs) -> Html:
     """The confidence level as a traced value, for captions assembled here."""
     m = inp.results.get("es_confidence_pct")
-    return f'<span class="v" data-ref="metric:es_confidence_pct">{fmt.pct(m.value, 0)}</span>'
+    return Html('<span class="v" data-ref="metric:es_confidence_pct">{}</span>').format(fmt.pct(m.value, 0))
 
 
 def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups: pd.DataFrame,
@@ -194,7 +195,7 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
             Column("ret_day0_pct", COLUMNS["return_day0"], col_pct(2), "right"),
             *_car_columns(stats, z, qqq=True, windows=windows),
         ),
-        caption=CAPTION.fill("event_study", level=level),
+        caption=CAPTION.markup("event_study", level=level),
         sortable=True,
     )
     group_table = Table(
@@ -206,7 +207,7 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
             Column("beta", COLUMNS["beta"], col_number(2), "right"),
             *_car_columns(groups, z, qqq=False, windows=windows),
         ),
-        caption=CAPTION.fill("groups", level=level),
+        caption=CAPTION.markup("groups", level=level),
         sortable=True,
     )
     return charts, [table, group_table]

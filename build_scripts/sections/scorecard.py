@@ -6,8 +6,6 @@ This module only lays out what `claims.engine` decided; it computes no verdict i
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from .. import fmt
@@ -17,6 +15,7 @@ from ..claims.engine import ClaimVerdict, Figure, TestResult
 from ..claims.schema import ATTRIBUTION, EMPIRICAL, Claim, ClaimsFile, Step, Test
 from ..claims.timeline import changes
 from ..display import load_display
+from ..escape import Html, attr, text, url, words
 from ..event import load_event
 from ..tables import Column, Table
 from ..values import Value, Values
@@ -28,23 +27,20 @@ PAGE = {"headline": "headline.md", "efficiency": "efficiency.md", "overreaction"
 LANGS = ("en", "ja")
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def slug(claim_id: str) -> str:
     return claim_id.lower().replace(".", "-")
 
 
-def claim_text(claim: Claim, lang: str) -> str:
+def claim_text(claim: Claim, lang: str) -> Html:
     """The claim as we paraphrase it; figures in it are the commentary's, traced to the claim."""
-    return f'<span class="claim-text" data-ref="claim:{claim.id}">{esc(claim.text[lang])}</span>'
+    return Html('<span class="claim-text" data-ref="{}">{}</span>').format(attr(f"claim:{claim.id}"),
+                                                                           claim.text[lang])
 
 
-def badge(verdict: str, book: ClaimsFile, lang: str) -> str:
+def badge(verdict: str, book: ClaimsFile, lang: str) -> Html:
     label = book.verdicts[verdict].label[lang]  # type: ignore[index]
     tip = book.verdicts[verdict].definition[lang]  # type: ignore[index]
-    return f'<span class="verdict verdict--{verdict}" title="{esc(tip)}">{esc(label)}</span>'
+    return Html('<span class="verdict verdict--{}" title="{}">{}</span>').format(attr(verdict), attr(tip), label)
 
 
 # --- figures and thresholds as the page prints them -------------------------------------------------
@@ -80,26 +76,26 @@ def threshold_text(test: Test, fig: Figure | None, lang: str) -> str:
 def figure_cell(r: TestResult, lang: str) -> str:
     if r.figure is None:
         return "–"
-    text = esc(printed(r.figure, r.figure.value, lang))
+    shown = text(printed(r.figure, r.figure.value, lang))
     if r.interval is not None:
         level = fmt.pct(load_event().study.confidence * 100, 0, lang)
-        text += "<br><small>" + esc(word(lang, "scorecard.interval", level=level,
-                                         low=printed(r.figure, r.interval[0], lang),
-                                         high=printed(r.figure, r.interval[1], lang))) + "</small>"
-    return f'<span class="v" data-ref="{esc(r.figure.ref)}">{text}</span>'
+        shown += Html("<br><small>{}</small>").format(word(lang, "scorecard.interval", level=level,
+                                                           low=printed(r.figure, r.interval[0], lang),
+                                                           high=printed(r.figure, r.interval[1], lang)))
+    return Html('<span class="v" data-ref="{}">{}</span>').format(attr(r.figure.ref), shown)
 
 
-def outcome_cell(r: TestResult, book: ClaimsFile, lang: str) -> str:
-    text = book.outcomes[r.outcome][lang]  # type: ignore[index]
+def outcome_cell(r: TestResult, book: ClaimsFile, lang: str) -> Html:
+    said = book.outcomes[r.outcome][lang]  # type: ignore[index]
     if r.why == "from":
-        text += " (" + word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)) + ")"
+        said += " (" + word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)) + ")"
     elif r.why == "waiting":
-        text += " (" + word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)) + ")"
+        said += " (" + word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)) + ")"
     elif r.why == "deadline":
-        text += " (" + word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)) + ")"
+        said += " (" + word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)) + ")"
     if not r.test.required and r.outcome == "pending":
-        text += " " + word(lang, "scorecard.optional")
-    return f'<span class="outcome outcome--{r.outcome}">{esc(text)}</span>'
+        said += " " + word(lang, "scorecard.optional")
+    return Html('<span class="outcome outcome--{}">{}</span>').format(attr(r.outcome), said)
 
 
 # --- the combination rule in words --------------------------------------------------------------------
@@ -137,9 +133,9 @@ def rule_words(steps: tuple[Step, ...], tests: tuple[Test, ...], book: ClaimsFil
 def _changed(items: list, book: ClaimsFile, lang: str) -> str:
     if not items:
         return word(lang, "scorecard.never_changed")
-    return "<br>".join(esc(word(lang, "scorecard.changed_item", date=month_label(d, lang),
-                                verdict=book.verdicts[v].label[lang]))  # type: ignore[index]
-                       for d, v in items)
+    return Html("<br>").join(word(lang, "scorecard.changed_item", date=month_label(d, lang),
+                                  verdict=book.verdicts[v].label[lang])  # type: ignore[index]
+                             for d, v in items)
 
 
 def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFrame) -> Table:
@@ -158,30 +154,31 @@ def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFr
         })
     df = pd.DataFrame(rows)
 
-    def claim_cell(cid: str, lang: str) -> str:
+    def claim_cell(cid: str, lang: str) -> Html:
         c = by_id[cid].claim
-        return f"**[{cid}](#{slug(cid)})** {claim_text(c, lang)} [→]({PAGE[c.section]})"
+        return Html("**[{}]({})** {} [→]({})").format(cid, url(f"#{slug(cid)}"), claim_text(c, lang),
+                                                      url(PAGE[c.section]))
 
-    def verdict_cell(cid: str, lang: str) -> str:
+    def verdict_cell(cid: str, lang: str) -> Html:
         v = by_id[cid]
         out = []
         if v.empirical:
-            text = badge(v.empirical, book, lang)
+            shown = badge(v.empirical, book, lang)
             if v.pending_until:
-                text += " <small>" + esc(word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang)))
-                text += "</small>"
-            out.append(f"<small>{esc(word(lang, 'scorecard.kind.empirical'))}</small> {text}")
+                shown += Html(" <small>{}</small>").format(
+                    word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang)))
+            out.append(Html("<small>{}</small> {}").format(word(lang, "scorecard.kind.empirical"), shown))
         if v.attribution:
-            out.append(f"<small>{esc(word(lang, 'scorecard.kind.attribution'))}</small> "
-                       + badge(v.attribution, book, lang))
+            out.append(Html("<small>{}</small> {}").format(word(lang, "scorecard.kind.attribution"),
+                                                           badge(v.attribution, book, lang)))
         if v.claim.caveat:
-            out.append(f"<small>{esc(v.claim.caveat[lang])}</small>")
-        return "<br>".join(out)
+            out.append(Html("<small>{}</small>").format(v.claim.caveat[lang]))
+        return Html("<br>").join(out)
 
     def judged_cell(cid: str, lang: str) -> str:
         h = hist.loc[cid] if len(hist) and cid in hist.index else None
         d = None if h is None else h["testable_from"]
-        return "–" if d is None or pd.isna(d) else esc(month_label(d, lang))
+        return "–" if d is None or pd.isna(d) else month_label(d, lang)
 
     def changed_cell(cid: str, lang: str) -> str:
         h = hist.loc[cid] if len(hist) and cid in hist.index else None
@@ -216,11 +213,11 @@ def tests_table(v: ClaimVerdict, book: ClaimsFile) -> Table:
         data=df,
         columns=(
             Column("number", both_words("scorecard.columns.number")),
-            Column("number", both_words("scorecard.columns.test"), lambda n, lang: esc(results[n].test.what[lang])),
+            Column("number", both_words("scorecard.columns.test"), lambda n, lang: results[n].test.what[lang]),
             Column("number", both_words("scorecard.columns.figure"), lambda n, lang: figure_cell(results[n], lang),
                    "right"),
             Column("number", both_words("scorecard.columns.threshold"),
-                   lambda n, lang: esc(threshold_text(results[n].test, results[n].figure, lang))),
+                   lambda n, lang: threshold_text(results[n].test, results[n].figure, lang)),
             Column("number", both_words("scorecard.columns.outcome"),
                    lambda n, lang: outcome_cell(results[n], book, lang)),
         ),
@@ -241,7 +238,7 @@ def vocabulary_table(book: ClaimsFile) -> Table:
         columns=(
             Column("verdict", both_words("scorecard.columns.word"), lambda k, lang: badge(k, book, lang)),
             Column("verdict", both_words("scorecard.columns.meaning"),
-                   lambda k, lang: esc(book.verdicts[k].definition[lang])),  # type: ignore[index]
+                   lambda k, lang: book.verdicts[k].definition[lang]),  # type: ignore[index]
         ),
         caption=both_words("scorecard.caption.vocabulary"),
         wrap=True,
@@ -254,22 +251,21 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
     """A collapsible block per claim: attribution, the tests table and the rule in words."""
     c = v.claim
     headline = badge(v.headline, book, lang)
-    n = f'<span class="v" data-ref="claim:{c.id}">{len(v.tests)}</span>'
-    summary = word(lang, "scorecard.tests_summary", claim=esc(c.id),
-                   verdict=esc(book.verdicts[v.headline].label[lang]), n=n)  # type: ignore[index]
-    lines = [f'<details class="claim" id="{slug(c.id)}" markdown>',
-             f"<summary>{headline} {summary}</summary>", "",
-             f"**{c.id}** {claim_text(c, lang)}", ""]
+    n = Html('<span class="v" data-ref="{}">{}</span>').format(attr(f"claim:{c.id}"), len(v.tests))
+    summary = words(lang, "scorecard.tests_summary", claim=c.id,
+                    verdict=book.verdicts[v.headline].label[lang], n=n)  # type: ignore[index]
+    lines = [Html('<details class="claim" id="{}" markdown>').format(attr(slug(c.id))),
+             Html("<summary>{} {}</summary>").format(headline, summary), "",
+             Html("**{}** {}").format(c.id, claim_text(c, lang)), ""]
     if c.attribution:
-        lines += [esc(word(lang, "scorecard.said_by", who=c.attribution.who[lang])) + " "
-                  + badge(v.attribution or "not_found", book, lang), ""]
+        lines += [Html("{} {}").format(word(lang, "scorecard.said_by", who=c.attribution.who[lang]),
+                                       badge(v.attribution or "not_found", book, lang)), ""]
     if table is not None:
-        lines += [f"[[table:{table.id}]]", "",
-                  esc(rule_words(book.steps(c), c.tests, book, lang)), ""]
+        lines += [f"[[table:{table.id}]]", "", text(rule_words(book.steps(c), c.tests, book, lang)), ""]
     else:
-        lines += [esc(word(lang, "scorecard.no_tests")), ""]
+        lines += [text(word(lang, "scorecard.no_tests")), ""]
     if c.caveat:
-        lines += [f"*{esc(c.caveat[lang])}*", ""]
+        lines += [Html("*{}*").format(c.caveat[lang]), ""]
     lines.append("</details>")
     return "\n".join(lines)
 
@@ -331,9 +327,9 @@ def register(values: Values, verdicts: list[ClaimVerdict], book: ClaimsFile) -> 
     values.metric("claims_not_scored", len(book.not_scored), "int", formula="claims with no verdict of their own")
     for v in verdicts:
         if v.claim.summary and v.empirical:
-            text = v.claim.summary[v.empirical]  # type: ignore[index]
+            summary = v.claim.summary[v.empirical]  # type: ignore[index]
             values.labelled(f"summary_{slug(v.claim.id).replace('-', '_')}", v.empirical,
-                            {"en": text.en, "ja": text.ja}, ref=f"claim:{v.claim.id}")
+                            {"en": summary.en, "ja": summary.ja}, ref=f"claim:{v.claim.id}")
         values.labelled(f"verdict_{slug(v.claim.id).replace('-', '_')}", v.headline,
                         {lang: book.verdicts[v.headline].label[lang] for lang in LANGS},  # type: ignore[index]
                         ref=f"claim:{v.claim.id}")
@@ -346,7 +342,7 @@ def build(inp: Inputs, values: Values) -> Products:
     tests = {v.claim.id: tests_table(v, book) for v in verdicts if v.tests}
     blocks = {lang: "\n\n".join(claim_block(v, book, tests.get(v.claim.id), lang) for v in verdicts)
               for lang in LANGS}
-    not_scored = {lang: "\n".join(f"- **{esc(cid)}** {esc(t[lang])}" for cid, t in book.not_scored.items())
+    not_scored = {lang: "\n".join(Html("- **{}** {}").format(cid, t[lang]) for cid, t in book.not_scored.items())
                   for lang in LANGS}
     chart = timeline_chart(tl, book)
     return Products(charts=[chart] if chart else [],
