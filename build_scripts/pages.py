@@ -72,15 +72,16 @@ def table_snippet(table: Table, lang: str) -> str:
         return f'<span class="v" data-ref="table:{table.id}">{n}</span>'
 
     # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
-    def caption_line(ident: str) -> str:
-        return f'<p class="table-caption" id="{ident}" markdown>**{caption}** {download}</p>\n'
+    def caption_line(ident: str, words: str = caption) -> str:
+        return f'<p class="table-caption" id="{ident}" markdown>**{words}** {download}</p>\n'
 
     rows, cols = len(table.data), len(table.columns)
     if table.phone == "summary":
         full = replace(table, phone="sticky")
         words = word(lang, "common.table.full", rows=count(rows), columns=count(cols))
-        return (grid(table.summary_table(), f"table-{table.id}-summary")
-                + caption_line(f"table-{table.id}-summary-caption")
+        summary = table.summary_table()
+        return (grid(summary, f"table-{table.id}-summary")
+                + caption_line(f"table-{table.id}-summary-caption", summary.caption[lang])
                 + f'<details class="table-fold" markdown>\n<summary>{words}</summary>\n\n'
                 + grid(full, f"table-{table.id}") + caption_line(f"table-{table.id}-caption")
                 + "\n</details>\n")

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .catalog import both_words
 from .errors import DataError
 from .paths import DATA
 from .tables import Phone, Table
@@ -30,6 +31,7 @@ class Layout(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     phone: Phone
     summary: tuple[int, ...] = Field(default=(), max_length=5)
+    caption: str | None = None  # a summary table's own caption: a catalog key (its words in both languages)
     fold: bool = False
 
     @model_validator(mode="after")
@@ -39,6 +41,8 @@ class Layout(BaseModel):
                              "and only a 'summary' layout does")
         if len(set(self.summary)) != len(self.summary) or any(i < 0 for i in self.summary):
             raise ValueError("summary columns are distinct positions from 0")
+        if self.caption is not None and self.phone != "summary":
+            raise ValueError("only a 'summary' layout has a caption of its own (the summary table's)")
         if self.phone == "summary" and self.fold:
             raise ValueError("a 'summary' layout already keeps its full table in a closed block; drop 'fold'")
         return self
@@ -92,4 +96,5 @@ def apply(table: Table, path: Path = LAYOUTS_FILE) -> Table:
         raise DataError(_name(path), f"table '{table.id}'",
                         f"summary column {max(layout.summary)} does not exist (the table has "
                         f"{len(table.columns)} columns, numbered from 0)")
-    return replace(table, phone=layout.phone, summary=layout.summary, fold=layout.fold)
+    caption = both_words(layout.caption) if layout.caption else None
+    return replace(table, phone=layout.phone, summary=layout.summary, summary_caption=caption, fold=layout.fold)

@@ -104,12 +104,14 @@ class Table:
     wrap: bool = False  # let long text cells wrap (numbers tables keep one line per cell)
     phone: Phone | None = None  # None: as data/table_layouts.yaml says
     summary: tuple[int, ...] = ()  # phone="summary": the positions of the summary table's columns
+    summary_caption: dict[str, str] | None = None  # phone="summary": its own caption (else the table's)
     fold: bool = False  # a long detail table: in a closed block, with a one-line summary
 
     def summary_table(self) -> Table:
         """The few columns a "summary" table shows in the page, over the same rows."""
         return replace(self, id=f"{self.id}-summary", columns=tuple(self.columns[i] for i in self.summary),
-                       phone="fits", summary=(), fold=False)
+                       caption=self.summary_caption or self.caption, phone="fits", summary=(),
+                       summary_caption=None, fold=False)
 
     def csv(self) -> bytes:
         return self.data.to_csv(index=False, float_format="%.6g", lineterminator="\n").encode()

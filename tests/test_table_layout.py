@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from build_scripts import pages, table_layout
+from build_scripts.catalog import load_catalog
 from build_scripts.errors import DataError
 from build_scripts.page_markup import ReportMarkupExtension
 from build_scripts.tables import Column, Table, col_pct
@@ -76,6 +77,7 @@ def test_a_table_without_a_layout_stops_the_build_naming_the_file_and_table(tmp_
     ("{phone: summary, summary: [0, 1], fold: true}", "drop 'fold'"),
     ("{phone: wide}", "field 'phone'"),
     ("{phone: cards, colour: red}", "field 'colour'"),
+    ("{phone: sticky, caption: overreaction.caption.event_study_summary}", "only a 'summary' layout has a caption"),
 ])
 def test_a_bad_layout_is_refused_with_its_rule(tmp_path: Path, entry: str, rule: str) -> None:
     path = write(tmp_path, f"tables:\n  t: {entry}\n")
@@ -131,3 +133,17 @@ def test_a_folded_table_is_closed_and_named_by_its_caption_in_the_summary_line()
 def test_a_table_that_fits_is_left_as_it_was() -> None:
     soup = render(sample(phone="fits"))
     assert soup.select_one("details") is None and soup.select_one("#table-t-caption strong").get_text() == "A caption"
+
+
+def test_a_summary_table_can_have_its_own_caption_from_the_catalogs(tmp_path: Path) -> None:
+    """The event study's caption speaks of its last column, which the summary does not show."""
+    key = "overreaction.caption.event_study_summary"
+    path = write(tmp_path, f"tables:\n  t: {{phone: summary, summary: [0, 1], caption: {key}}}\n")
+    table = table_layout.apply(sample(), path)
+    soup = render(table, "ja")
+    shown = soup.select_one("#table-t-summary-caption strong").get_text()
+    assert shown == load_catalog("ja")[key]
+    assert soup.select_one("#table-t-caption strong").get_text() == "表題"
+    with pytest.raises(DataError, match=r"key 'overreaction\.caption\.nothing': missing"):
+        bad = "tables:\n  t: {phone: summary, summary: [0], caption: overreaction.caption.nothing}\n"
+        table_layout.apply(sample(), write(tmp_path, bad))
