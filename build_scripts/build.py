@@ -24,7 +24,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from . import pages
+from . import findings, pages
 from .analysis.results import Results
 from .analysis.results import analyse as run_analysis
 from .charts.render import library_digest, render, write_if_changed
@@ -160,6 +160,11 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
             out = section.finish(inp, values)
             products.charts += out.charts
             products.tables += out.tables
+    # Each section page opens with key findings built from the complete registry.
+    for key, text in findings.blocks(values).items():
+        if key in products.blocks:
+            raise ValueError(f"page block '{key}' made twice")
+        products.blocks[key] = text
     products.charts.sort(key=lambda c: c.id)
     products.tables.sort(key=lambda t: t.id)
     ids = [c.id for c in products.charts] + [t.id for t in products.tables]

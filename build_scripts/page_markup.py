@@ -9,6 +9,8 @@ the phone a long task and a relayout. Here the Markdown tree gets that markup di
   retargeted to the mark in `theme_css`);
 - long tables are laid out only when they scroll into view (`content-visibility` in report.css)
   and stay out of the search index, which they would otherwise dominate;
+- in a table laid out as cards on phones (`phone-cards`), every cell carries its column's header
+  as `data-label`, which the phone CSS prints before the cell (no script needed);
 - chart images get their width and height from the SVG, so the page does not shift as they load.
 """
 
@@ -23,6 +25,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 TABLE_CLASS = "report-table"
+CARDS_CLASS = "phone-cards"  # a table's wrapper class when it reads as cards on a phone (table_layout)
 LONG_TABLE_ROWS = 20  # from this many rows a table is laid out only when it scrolls into view
 UNINDEXED_TABLE_ROWS = 100  # from this many rows a table stays out of the search index
 # Row height in em of the scroll box's font: cell padding plus lines of the table's smaller text.
@@ -58,6 +61,21 @@ def table_height_em(rows: list[ET.Element]) -> int:
     return round(HEADER_EM + sum(ROW_EM + LINE_EM * n for n in lines))
 
 
+def label_cells(table: ET.Element) -> None:
+    """Write each column's header text on the cells below it (`data-label`), for the card layout,
+    and hold each cell's content in one element, so the label and the content sit side by side."""
+    heads = ["".join(th.itertext()).strip() for th in table.findall("./thead/tr/th")]
+    for row in table.findall("./tbody/tr"):
+        for head, cell in zip(heads, row.findall("td"), strict=False):
+            cell.set("data-label", head)
+            content = ET.Element("span", {"class": "cell"})
+            content.text, cell.text = cell.text, None
+            for child in list(cell):
+                cell.remove(child)
+                content.append(child)
+            cell.append(content)
+
+
 class ReportMarkup(Treeprocessor):
     def __init__(self, md: Markdown, files_root: Path) -> None:
         super().__init__(md)
@@ -67,6 +85,8 @@ class ReportMarkup(Treeprocessor):
         parent = {child: p for p in root.iter() for child in p}
         for table in list(root.iter("table")):
             if "class" not in table.attrib:
+                if self.in_class(table, parent, CARDS_CLASS):
+                    label_cells(table)
                 self.wrap_table(table, parent)
         for img in root.iter("img"):
             self.size_image(img)
@@ -112,6 +132,14 @@ class ReportMarkup(Treeprocessor):
                     return prev.get("id")
             node = up
         return None
+
+    @staticmethod
+    def in_class(node: ET.Element, parent: dict[ET.Element, ET.Element], cls: str) -> bool:
+        while node in parent:
+            node = parent[node]
+            if cls in node.get("class", "").split():
+                return True
+        return False
 
     def size_image(self, img: ET.Element) -> None:
         src = img.get("src", "").split("#", 1)[0]

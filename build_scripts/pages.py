@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import escape
+from . import escape, table_layout
+from .catalog import word
 from .charts.render import Chart
 from .paths import BUILD, DOCS, GENERATED
 from .tables import Table
@@ -51,16 +53,44 @@ def chart_snippet(chart: Chart, lang: str) -> str:
 
 
 def table_snippet(table: Table, lang: str) -> str:
+    """A table, its caption and download, laid out for phones as the table's spec says (`phone`,
+    `summary`, `fold`; see data/table_layouts.yaml): a summary table keeps its full table in a
+    closed block below it, and a folded table sits in a closed block with a one-line summary."""
+    table = table_layout.apply(table)
     base = f"{{root}}{GENERATED}"
-    cls = " ".join(["data-table", *(["sortable"] if table.sortable else []), *(["wrap"] if table.wrap else [])])
-    return (
-        f'<div class="{cls}" id="table-{table.id}" data-ref="table:{table.id}" markdown>\n\n'
-        f"{table.markdown(lang)}\n\n"
-        f"</div>\n"
-        # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
-        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{escape.text(table.caption[lang])}** '
-        f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}</p>\n"
-    )
+    caption = escape.text(table.caption[lang])
+    download = f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}"
+
+    def grid(t: Table, ident: str) -> str:
+        cls = " ".join(["data-table", f"phone-{t.phone}", *(["sortable"] if t.sortable else []),
+                        *(["wrap"] if t.wrap else [])])
+        return (f'<div class="{cls}" id="{ident}" data-ref="table:{table.id}" markdown>\n\n'
+                f"{t.markdown(lang)}\n\n</div>\n")
+
+    def count(n: int) -> str:
+        return f'<span class="v" data-ref="table:{table.id}">{n}</span>'
+
+    # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
+    def caption_line(ident: str, words: str = caption) -> str:
+        return f'<p class="table-caption" id="{ident}" markdown>**{words}** {download}</p>\n'
+
+    rows, cols = len(table.data), len(table.columns)
+    if table.phone == "summary":
+        full = replace(table, phone="sticky")
+        words = word(lang, "common.table.full", rows=count(rows), columns=count(cols))
+        summary = table.summary_table()
+        return (grid(summary, f"table-{table.id}-summary")
+                + caption_line(f"table-{table.id}-summary-caption", escape.text(summary.caption[lang]))
+                + f'<details class="table-fold" markdown>\n<summary>{words}</summary>\n\n'
+                + grid(full, f"table-{table.id}") + caption_line(f"table-{table.id}-caption")
+                + "\n</details>\n")
+    if table.fold:
+        words = word(lang, "common.table.rows", rows=count(rows))
+        return (f'<details class="table-fold" markdown>\n<summary><span class="table-fold__title" '
+                f'id="table-{table.id}-caption">{caption}</span> {words}</summary>\n\n'
+                + grid(table, f"table-{table.id}")
+                + f'<p class="table-caption" markdown>{download}</p>\n\n</details>\n')
+    return grid(table, f"table-{table.id}") + caption_line(f"table-{table.id}-caption")
 
 
 _TABLE_MARK = re.compile(r"\[\[table:([a-z0-9-]+)\]\]")

@@ -15,8 +15,8 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -24,6 +24,11 @@ from . import escape, fmt
 
 # A cell's content from its raw value and the language: text, or markup (`Html`) built on purpose.
 Cell = Callable[[Any, str], str]
+# How a table reads on a 390 px phone (chosen per table in data/table_layouts.yaml, see table_layout):
+# "fits" as it is; "cards", a card per row with each cell labelled by its column; "sticky", the first
+# column stays in view while the rest scrolls inside the table; "summary", a table of a few columns
+# with the full table (sticky) in a closed block.
+Phone = Literal["fits", "cards", "sticky", "summary"]
 
 
 def col_text(v: Any, lang: str) -> str:
@@ -95,6 +100,16 @@ class Table:
     caption: dict[str, str]
     sortable: bool = False
     wrap: bool = False  # let long text cells wrap (numbers tables keep one line per cell)
+    phone: Phone | None = None  # None: as data/table_layouts.yaml says
+    summary: tuple[int, ...] = ()  # phone="summary": the positions of the summary table's columns
+    summary_caption: dict[str, str] | None = None  # phone="summary": its own caption (else the table's)
+    fold: bool = False  # a long detail table: in a closed block, with a one-line summary
+
+    def summary_table(self) -> Table:
+        """The few columns a "summary" table shows in the page, over the same rows."""
+        return replace(self, id=f"{self.id}-summary", columns=tuple(self.columns[i] for i in self.summary),
+                       caption=self.summary_caption or self.caption, phone="fits", summary=(),
+                       summary_caption=None, fold=False)
 
     def csv(self) -> bytes:
         return self.data.to_csv(index=False, float_format="%.6g", lineterminator="\n").encode()

@@ -2,7 +2,8 @@
 
 The accessibility and browser tests read the same visits, so each page is loaded once per state:
 the visit records console errors, requests (to other hosts, and local ones that failed), chart
-images that did not load, the page's width, and axe-core's violations.
+images that did not load, the page's width, and axe-core's violations; then, with every closed
+block opened, the page's width again and how each table sits in its box (TABLES_JS).
 """
 
 from __future__ import annotations
@@ -13,6 +14,31 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SCHEMES = ("light", "dark")
+# With every <details> open: each table's id, phone layout, how far the table reaches past its box's
+# right edge (`over`; the box's own padding does not count), and for a sticky table that does reach
+# past it, where the first and last columns are once the box is scrolled to its right end (the first
+# column's left edge against the box's, and the box's right edge against the last column's).
+TABLES_JS = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  return [...document.querySelectorAll('article table')].map((t, i) => {
+    const holder = t.closest('.data-table');
+    const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+    const kind = holder ? ([...holder.classList].find(c => c.startsWith('phone-')) || 'phone-none') : 'authored';
+    box.scrollLeft = 0;
+    const over = t.getBoundingClientRect().right - box.getBoundingClientRect().right;
+    const row = { id: holder ? holder.id : `table ${i + 1}`, kind, over,
+                  scroll: box.scrollWidth, width: box.clientWidth };
+    if (kind === 'phone-sticky' && over > 1) {
+      box.scrollLeft = box.scrollWidth;
+      const edge = box.getBoundingClientRect();
+      const first = t.tBodies[0].rows[0].cells;
+      row.first_left = first[0].getBoundingClientRect().left - edge.left;
+      row.last_right = edge.right - first[first.length - 1].getBoundingClientRect().right;
+      box.scrollLeft = 0;
+    }
+    return row;
+  });
+}"""
 # The rule sets of the outside audit: WCAG 2.0-2.2 A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -36,6 +62,8 @@ class Visit:
     images: int = 0
     scroll_width: int = 0
     violations: list[str] = field(default_factory=list)
+    open_scroll_width: int = 0  # the page's width with every closed block opened
+    tables: list[dict] = field(default_factory=list)  # TABLES_JS, with every closed block opened
 
 
 class PageVisits:
@@ -84,6 +112,8 @@ class PageVisits:
                 " resultTypes: ['violations']})", AXE_TAGS)
             visit.violations = [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
                                 for v in result["violations"]]
+            visit.tables = page.evaluate(TABLES_JS)
+            visit.open_scroll_width = page.evaluate("document.documentElement.scrollWidth")
         finally:
             page.close()
         return visit

@@ -64,9 +64,93 @@ def test_chart_pages_have_charts(page_visits) -> None:
 
 @pytest.mark.parametrize("path", site_pages())
 def test_phone_width_has_no_sideways_scroll(page_visits, path: str) -> None:
+    """At 390 px no page scrolls sideways, with its closed blocks shut or open, and every table on
+    it is readable: it fits its box, or (a sticky layout) its first column stays in view while the
+    rest scrolls inside the box."""
+    phone = WIDTHS["phone"][0]
     for scheme in SCHEMES:
-        width = page_visits.get(path, scheme, "phone").scroll_width
-        assert width <= WIDTHS["phone"][0], f"{path or 'home'} is {width}px wide at a 390px viewport"
+        visit = page_visits.get(path, scheme, "phone")
+        state = f"{path or 'home'} ({scheme})"
+        assert visit.scroll_width <= phone, f"{state} is {visit.scroll_width}px wide at a 390px viewport"
+        assert visit.open_scroll_width <= phone, f"{state} is {visit.open_scroll_width}px wide with its blocks open"
+        for t in visit.tables:
+            if t["kind"] == "phone-sticky" and t["over"] > 1:
+                assert abs(t["first_left"]) <= 1 and t["last_right"] >= -1, (state, t)
+            else:
+                assert t["over"] <= 1, (state, "a table wider than its box", t)
+
+
+def test_the_phone_check_sees_every_table(page_visits) -> None:
+    """The check above reads the tables in closed blocks too (the facts register, the claims' tests)."""
+    ids = {t["id"] for t in page_visits.get("methodology/", "light", "phone").tables}
+    assert {"table-sources-table", "table-weak-figures-table"} <= ids
+    scorecard = [t for t in page_visits.get("ja/scorecard/", "light", "phone").tables if t["kind"] == "phone-cards"]
+    assert len(scorecard) > 10
+
+
+CARD_CELLS_JS = """id => [...document.querySelectorAll(`#${id} tbody tr`)].slice(0, 3).flatMap(row =>
+  [...row.cells].map((td, i) => ({ first: i === 0, label: td.dataset.label,
+    before: getComputedStyle(td, '::before').content, right: td.getBoundingClientRect().right,
+    display: getComputedStyle(td).display })))"""
+
+
+@pytest.mark.parametrize(("path", "table", "label"), [
+    ("scorecard/", "table-claims-scorecard", "Verdict"),
+    ("ja/scorecard/", "table-claims-scorecard", "判定"),
+    ("investor/", "table-entries-table", "Date"),
+])
+def test_cards_show_each_cell_with_its_column_label_on_a_phone(browser, site_url: str, path: str, table: str,
+                                                               label: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
+    cells = page.evaluate(CARD_CELLS_JS, table)
+    labelled = [c for c in cells if not c["first"]]
+    assert labelled and all(c["before"] == f'"{c["label"]}"' for c in labelled), labelled
+    assert label in {c["label"] for c in labelled}
+    assert all(c["right"] <= 390 for c in cells), cells
+    ctx.close()
+    ctx, page, _, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 1280, "height": 900})
+    assert all(c["display"] == "table-cell" and c["before"] == "none" for c in page.evaluate(CARD_CELLS_JS, table))
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", ["overreaction/", "ja/overreaction/"])
+def test_a_sticky_first_column_stays_in_view_while_the_table_scrolls(browser, site_url: str, path: str) -> None:
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
+    box = page.locator("#table-reversal-table .md-typeset__scrollwrap")
+    first = page.locator("#table-reversal-table tbody tr:first-child td:first-child")
+    second = page.locator("#table-reversal-table tbody tr:first-child td:nth-child(2)")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the table fits: nothing to scroll"
+    start = (first.bounding_box()["x"], second.bounding_box()["x"])
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    left = box.bounding_box()["x"]
+    assert abs(first.bounding_box()["x"] - left) <= 1 and first.is_visible()
+    assert second.bounding_box()["x"] < start[1], "the other columns did not scroll"
+    assert start[0] >= left
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.parametrize(("path", "columns"), [("overreaction/", 11), ("ja/overreaction/", 11)])
+def test_a_summary_table_keeps_the_full_table_in_a_closed_block_with_its_csv(browser, site_url: str, path: str,
+                                                                           columns: int) -> None:
+    from build_scripts.table_layout import load_layouts
+
+    shown = len(load_layouts()["event-study-table"].summary)
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/{path}", viewport={"width": 390, "height": 844})
+    summary = page.locator("#table-event-study-table-summary table")
+    assert summary.is_visible() and summary.locator("thead th").count() == shown
+    assert page.evaluate("() => { const b = document.querySelector('#table-event-study-table-summary "
+                         ".md-typeset__scrollwrap'); return b.scrollWidth <= b.clientWidth; }")
+    block = page.locator("details.table-fold", has=page.locator("#table-event-study-table"))
+    assert block.count() == 1 and block.get_attribute("open") is None
+    full = block.locator("#table-event-study-table table")
+    assert not full.is_visible() and full.locator("thead th").count() == columns
+    assert block.locator("a.download").get_attribute("href").endswith("/data/event-study-table.csv")
+    block.locator("summary").click()
+    assert full.is_visible()
+    assert not errors, errors
+    ctx.close()
 
 
 def search(page, words: str) -> list[str]:
@@ -119,6 +203,8 @@ def test_dark_toggle_swaps_the_charts(browser, site_url: str) -> None:
 def sorted_column(page, table_id: str, header_text: str, clicks: int) -> list[str | None]:
     """Click a header of a sortable table `clicks` times; the column's data-sort values, top to bottom."""
     table = page.locator(f"#table-{table_id} table")
+    # A folded table, or the full table below a summary, is opened first, as a reader would.
+    page.evaluate(f"document.querySelector('#table-{table_id}').closest('details')?.setAttribute('open', '')")
     header = table.locator("thead th", has_text=header_text).first
     col = header.evaluate("th => th.cellIndex")
     for _ in range(clicks):
