@@ -88,7 +88,7 @@ def test_a_table_escapes_text_cells_headers_and_captions(payload: str) -> None:
     t = Table("t", pd.DataFrame({"title": [payload], "n": [3]}),
               (Column("title", {"en": payload, "ja": payload}),
                Column("n", {"en": "N", "ja": "N"}, lambda v, lang: Html('<span class="v">{}</span>').format(v))),
-              caption={"en": payload, "ja": payload})
+              caption={"en": payload, "ja": payload}, phone="fits")
     page = soup(pages.table_snippet(t, "en").replace("{root}", ""))
     names = [el.name for el in page.find_all(True)]
     assert names == ["div", "table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td", "span", "p", "strong", "a"]
@@ -97,6 +97,20 @@ def test_a_table_escapes_text_cells_headers_and_captions(payload: str) -> None:
     assert words_of(page.find("strong")) == same_text(payload)
     # Markup the cell function built itself is kept as markup.
     assert page.select_one("td > span.v").get_text() == "3"
+
+
+@pytest.mark.parametrize("layout", [{"phone": "cards", "fold": True}, {"phone": "summary", "summary": (0,)}],
+                         ids=["folded", "summary"])
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_folded_and_summary_tables_escape_their_captions_too(payload: str, layout: dict) -> None:
+    t = Table("t", pd.DataFrame({"title": [payload], "n": [3]}),
+              (Column("title", {"en": payload, "ja": payload}), Column("n", {"en": "N", "ja": "N"})),
+              caption={"en": payload, "ja": payload}, **layout)
+    page = soup(pages.table_snippet(t, "en").replace("{root}", ""))
+    allowed = {"div", "table", "thead", "tr", "th", "tbody", "td", "span", "p", "strong", "a", "details", "summary"}
+    assert {el.name for el in page.find_all(True)} <= allowed
+    captions = page.select("strong, .table-fold__title")
+    assert captions and all(words_of(el) == same_text(payload) for el in captions)
 
 
 def test_a_cell_function_returning_markup_keeps_its_markup_and_escapes_what_it_joins() -> None:
