@@ -26,6 +26,8 @@ from .values import Values
 
 WORDS = {
     "download": {"en": "Download data (CSV)", "ja": "データをダウンロード（CSV）"},
+    # Before the download link: a space in English; none in Japanese, where the style sheet sets the gap.
+    "gap": {"en": " ", "ja": ""},
 }
 
 
@@ -44,7 +46,7 @@ def chart_snippet(chart: Chart, lang: str) -> str:
         f'<p class="chart-title" id="chart-{chart.id}-title">{title}</p>\n'
         f"![{alt}]({base}/charts/{chart.id}-light.svg#only-light){{ loading=lazy }}\n"
         f"![{alt}]({base}/charts/{chart.id}-dark.svg#only-dark){{ loading=lazy }}\n"
-        f"<figcaption markdown>{source} "
+        f"<figcaption markdown>{source}{WORDS['gap'][lang]}"
         f"[{WORDS['download'][lang]}]({base}/data/{chart.id}.csv){{ .download }}</figcaption>\n"
         f"</figure>\n"
     )
@@ -58,7 +60,7 @@ def table_snippet(table: Table, lang: str) -> str:
         f"{table.markdown(lang)}\n\n"
         f"</div>\n"
         # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
-        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{table.caption[lang]}** '
+        f'<p class="table-caption" id="table-{table.id}-caption" markdown>**{table.caption[lang]}**{WORDS["gap"][lang]}'
         f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}</p>\n"
     )
 

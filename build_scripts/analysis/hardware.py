@@ -16,6 +16,9 @@ from ..hardware_claims import load_claim_words
 from .metric import Ledger, Metric, round_sig, visible, weakest
 from .training_cost import training_cost_metrics
 
+# The chart's ranges keep this many significant figures: the estimates carry no more.
+RANGE_DIGITS = 2
+
 
 def hardware_claims_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per claim visible at `as_of`: speaker, value, unit, date, grade, source. The claims
@@ -51,6 +54,8 @@ def hardware_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     semianalysis_capex_plus_opex_usd. Only those whose inputs are visible at `as_of`.
     """
     led = Ledger(facts, as_of)
+    led.add("hardware_range_sig_digits", RANGE_DIGITS, "count",
+            "significant figures the hardware chart rounds its ranges to")
     cluster = "deepseek_self_reported_training_cluster"
     run = "v3_cost_usd_computed_total"
     run_usd = led.borrow({m.name: m for m in training_cost_metrics(facts, as_of)}[run])
@@ -127,8 +132,8 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
         rows.append(
             {
                 "item": item,
-                "low_usd": round_sig(low),
-                "high_usd": round_sig(high),
+                "low_usd": round_sig(low, RANGE_DIGITS),
+                "high_usd": round_sig(high, RANGE_DIGITS),
                 "basis": basis,
                 "inputs": inputs,
                 "grade": grade,

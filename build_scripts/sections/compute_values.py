@@ -21,7 +21,7 @@ UNIT_KINDS: dict[str, tuple[Kind, int | None]] = {
     "x": ("multiple", 1),
     "FLOP": ("sci", 1),
     "FLOP/s per GPU": ("sci", 1),
-    "billion parameters": ("number", 2),
+    "billion parameters": ("billions", 2),
     "elements": ("int", None),
     "bytes": ("count", None),
     "GPUs": ("int", None),

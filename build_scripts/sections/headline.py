@@ -132,7 +132,7 @@ def _claim_text(row: pd.Series, lang: str) -> str:
     if "{usd}" in template:
         return template.format(usd=fmt.usd(units.convert(float(value), str(row["unit"]), "USD"), lang))
     if "{n}" in template:
-        return template.format(n=fmt.number(float(value)))
+        return template.format(n=fmt.integer(float(value), lang))
     return template
 
 

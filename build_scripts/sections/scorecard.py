@@ -89,16 +89,26 @@ def figure_cell(r: TestResult, lang: str) -> str:
     return f'<span class="v" data-ref="{esc(r.figure.ref)}">{text}</span>'
 
 
+def aside(text: str, lang: str) -> str:
+    """A remark after a word, in the language's brackets: " (until …)" / "（…まで）"."""
+    return word(lang, "scorecard.aside", text=text)
+
+
+def labelled(label: str, rest: str, lang: str) -> str:
+    """A label and what follows it: "Is it true? [badge]" / "事実の検証：[badge]" (no space in Japanese)."""
+    return word(lang, "scorecard.labelled", label=label, rest=rest)
+
+
 def outcome_cell(r: TestResult, book: ClaimsFile, lang: str) -> str:
     text = book.outcomes[r.outcome][lang]  # type: ignore[index]
     if r.why == "from":
-        text += " (" + word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)) + ")"
+        text += aside(word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)), lang)
     elif r.why == "waiting":
-        text += " (" + word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)) + ")"
+        text += aside(word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)), lang)
     elif r.why == "deadline":
-        text += " (" + word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)) + ")"
+        text += aside(word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)), lang)
     if not r.test.required and r.outcome == "pending":
-        text += " " + word(lang, "scorecard.optional")
+        text += aside(word(lang, "scorecard.optional"), lang)
     return f'<span class="outcome outcome--{r.outcome}">{esc(text)}</span>'
 
 
@@ -160,7 +170,8 @@ def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFr
 
     def claim_cell(cid: str, lang: str) -> str:
         c = by_id[cid].claim
-        return f"**[{cid}](#{slug(cid)})** {claim_text(c, lang)} [→]({PAGE[c.section]})"
+        return word(lang, "scorecard.claim_cell", id=f"**[{cid}](#{slug(cid)})**", text=claim_text(c, lang),
+                    more=f"[→]({PAGE[c.section]})")
 
     def verdict_cell(cid: str, lang: str) -> str:
         v = by_id[cid]
@@ -168,12 +179,12 @@ def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFr
         if v.empirical:
             text = badge(v.empirical, book, lang)
             if v.pending_until:
-                text += " <small>" + esc(word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang)))
-                text += "</small>"
-            out.append(f"<small>{esc(word(lang, 'scorecard.kind.empirical'))}</small> {text}")
+                until = word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang))
+                text += "<small>" + esc(aside(until, lang)) + "</small>"
+            out.append(labelled(f"<small>{esc(word(lang, 'scorecard.kind.empirical'))}</small>", text, lang))
         if v.attribution:
-            out.append(f"<small>{esc(word(lang, 'scorecard.kind.attribution'))}</small> "
-                       + badge(v.attribution, book, lang))
+            out.append(labelled(f"<small>{esc(word(lang, 'scorecard.kind.attribution'))}</small>",
+                                badge(v.attribution, book, lang), lang))
         if v.claim.caveat:
             out.append(f"<small>{esc(v.claim.caveat[lang])}</small>")
         return "<br>".join(out)
@@ -255,21 +266,23 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
     c = v.claim
     headline = badge(v.headline, book, lang)
     n = f'<span class="v" data-ref="claim:{c.id}">{len(v.tests)}</span>'
-    summary = word(lang, "scorecard.tests_summary", claim=esc(c.id),
-                   verdict=esc(book.verdicts[v.headline].label[lang]), n=n)  # type: ignore[index]
+    verdict = esc(book.verdicts[v.headline].label[lang])  # type: ignore[index]
+    summary = (word(lang, "scorecard.tests_summary", claim=esc(c.id), verdict=verdict, n=n) if v.tests
+               else word(lang, "scorecard.tests_summary_none", claim=esc(c.id), verdict=verdict))
     lines = [f'<details class="claim" id="{slug(c.id)}" markdown>',
-             f"<summary>{headline} {summary}</summary>", "",
-             f"**{c.id}** {claim_text(c, lang)}", ""]
+             f"<summary>{labelled(headline, summary, lang)}</summary>", "",
+             word(lang, "scorecard.claim_line", id=f"**{c.id}**", text=claim_text(c, lang)), ""]
     if c.attribution:
-        lines += [esc(word(lang, "scorecard.said_by", who=c.attribution.who[lang])) + " "
-                  + badge(v.attribution or "not_found", book, lang), ""]
+        lines += [labelled(esc(word(lang, "scorecard.said_by", who=c.attribution.who[lang])),
+                           badge(v.attribution or "not_found", book, lang), lang), ""]
     if table is not None:
         lines += [f"[[table:{table.id}]]", "",
                   esc(rule_words(book.steps(c), c.tests, book, lang)), ""]
     else:
         lines += [esc(word(lang, "scorecard.no_tests")), ""]
     if c.caveat:
-        lines += [f"*{esc(c.caveat[lang])}*", ""]
+        # Set apart by a class, not by italics: the style sheet slants it in English only.
+        lines += [f'<p class="claim-caveat">{esc(c.caveat[lang])}</p>', ""]
     lines.append("</details>")
     return "\n".join(lines)
 
