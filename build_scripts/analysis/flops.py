@@ -75,8 +75,6 @@ def _peak(led: Ledger, gpu: str, kind: str) -> float:
 
 
 def _flops(led: Ledger) -> None:
-    led.add("flops_per_param_token", FLOPS_PER_PARAM_TOKEN, "count",
-            "the rule of thumb's FLOPs per active parameter per token (forward and backward pass)")
     led.add(
         "v3_training_flops_6nd",
         training_flops(led.num("v3_activated_params") * 1e9, led.num("v3_training_tokens") * 1e12),

@@ -54,8 +54,6 @@ def hardware_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     semianalysis_capex_plus_opex_usd. Only those whose inputs are visible at `as_of`.
     """
     led = Ledger(facts, as_of)
-    led.add("hardware_range_sig_digits", RANGE_DIGITS, "count",
-            "significant figures the hardware chart rounds its ranges to")
     cluster = "deepseek_self_reported_training_cluster"
     run = "v3_cost_usd_computed_total"
     run_usd = led.borrow({m.name: m for m in training_cost_metrics(facts, as_of)}[run])
