@@ -3,9 +3,10 @@
 The mechanical rules are checked over every built Japanese page: no raw verdict or grade codes, no
 B/M suffixes or 10億 column units, large numbers in 万・億・兆 groups, one counter per kind of object,
 no half-width parenthesis beside Japanese, no space between Japanese characters or after full-width
-punctuation, no words the glossary retires, no italic Japanese. Each rule is also run on a snippet
-written to break it, so a rule that stops finding anything fails here first. Source titles may stay
-in their original language, so the text of links to other sites is not read, nor code.
+punctuation, no words the glossary retires, no italic Japanese, no heading, table header or label
+left in English. Each rule is also run on a snippet written to break it, so a rule that stops
+finding anything fails here first. Source titles may stay in their original language, so the text
+of links to other sites is not read, nor code.
 """
 
 from __future__ import annotations
@@ -145,12 +146,35 @@ def italic_japanese(html: str) -> list[str]:
     return [el.get_text()[:40] for el in soup.find_all(ITALIC_TAGS) if re.search(f"[{J}]", el.get_text())]
 
 
+LABELS = ("th, h1, h2, h3, h4, h5, h6, caption, summary, label, button, option, title, .chart-title, "
+          ".table-caption, .md-nav__link")
+ENGLISH_WORD = re.compile(r"[a-z]{2,}")
+
+
+def untranslated_labels(html: str) -> list[str]:
+    """Headings, table headers, captions and interface labels with no Japanese in them and an English
+    word (a symbol, ticker or abbreviation such as "NVDA", "β" or "CAR [0,+1]" may stand alone)."""
+    soup = BeautifulSoup(html, "html.parser")
+    for el in soup.select(UNREAD):
+        el.replace_with(OPAQUE)
+    for el in soup.select('[lang]:not([lang^="ja"])'):
+        if el.name != "html":
+            el.replace_with(OPAQUE)
+    out = []
+    for el in soup.select(LABELS):
+        text = el.get_text(" ", strip=True)
+        if text and not re.search(f"[{J}]", text) and ENGLISH_WORD.search(text):
+            out.append(text[:40])
+    return out
+
+
 def problems(html: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for kind, text in texts(html):
         for name, rule in RULES.items():
             out.setdefault(name, []).extend(rule(kind, text))
     out["italic Japanese"] = italic_japanese(html)
+    out["untranslated label"] = untranslated_labels(html)
     return {k: sorted(set(v)) for k, v in out.items() if v}
 
 
@@ -225,6 +249,8 @@ def test_a_page_written_to_the_guide_passes() -> None:
     ("space after full-width punctuation", "<p>（MHA） をV3の形に</p>"),
     ("retired term", "<p>専門家の混成を使います。</p>"),
     ("italic Japanese", "<p><em>R1に関する数字は二次情報です。</em></p>"),
+    ("untranslated label", "<table><tr><th>Seen in</th><td>原典で確認</td></tr></table>"),
+    ("untranslated label", "<h2>All facts</h2>"),
 ])
 def test_each_rule_finds_a_page_that_breaks_it(rule: str, snippet: str) -> None:
     assert rule in problems(f'<html lang="ja"><body>{snippet}</body></html>')
