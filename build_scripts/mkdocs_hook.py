@@ -107,7 +107,10 @@ def on_template_context(context, template_name, config):
     # Under mike (report_version set) only the branch's root 404 page is ever served.
     lang = config["theme"]["language"]
     if template_name == "404.html" and lang != "en" and not config["extra"].get("report_version"):
-        context["base_url"] = context["base_url"].rstrip("/") + "/" + lang
+        base = context["base_url"].rstrip("/")
+        # on_config already moves a set site_url into ja/: add the language only where it is missing.
+        if not base.endswith("/" + lang):
+            context["base_url"] = base + "/" + lang
     return context
 
 
