@@ -19,7 +19,7 @@ from .yamlio import load_yaml
 
 DISPLAY_FILE = DATA / "display.yaml"
 Kind = Literal["usd", "pct", "pct_signed", "number", "number_signed", "int", "count", "sci", "multiple",
-               "date", "text", "ticker", "year", "label"]
+               "date", "text", "ticker", "year", "label", "billions", "quarter", "list", "month_name"]
 
 
 class Rule(BaseModel):

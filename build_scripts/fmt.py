@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 MINUS = "\u2212"  # a real minus sign, not a hyphen
@@ -108,6 +109,65 @@ def count(value: float, lang: str = "en", decimals: int | None = None) -> str:
     return number(v, d)
 
 
+def integer(value: float, lang: str = "en") -> str:
+    """A whole count: "2,788,000" / "278万8000" (Japanese groups by 万・億・兆 from 10,000 up)."""
+    v = _check(value)
+    if lang == "ja" and abs(v) >= 10_000:
+        return ja_grouped(Decimal(round(v)))
+    return number(v, 0, lang)
+
+
+def billions(value: float, lang: str = "en", decimals: int = 2) -> str:
+    """A figure given in billions: "671.03" (the English text says "billion") / "6,710億3000万",
+    the same digits in Japanese groups."""
+    v = _check(value)
+    if lang == "ja":
+        return ja_grouped(_as_printed(v * 1e9, 1e9, decimals))
+    return number(v, decimals, lang)
+
+
+_QUARTER = re.compile(r"^Q([1-4]) FY(\d{4}) \(ended (\d{4}-\d{2}-\d{2})\)$")
+
+
+def quarter_code(fiscal_year: int, quarter: int, end: dt.date) -> str:
+    """The one text a fiscal quarter is stored as: "Q4 FY2025 (ended 2025-01-26)"."""
+    return f"Q{quarter} FY{fiscal_year} (ended {end.isoformat()})"
+
+
+def fiscal_quarter(fiscal_year: int, quarter: int, end: dt.date, lang: str = "en", narrow: bool = False) -> str:
+    """A fiscal quarter as each press writes it. English by the company's fiscal calendar, "Q4 FY2025"
+    ("Q4\\nFY25" on a narrow axis); Japanese by the calendar months the quarter covers,
+    "2024年11月〜25年1月期" or "2025年2〜4月期" ("24年\\n11〜1" on a narrow axis, whose label names
+    the months)."""
+    if lang != "ja":
+        return f"Q{quarter}\nFY{fiscal_year % 100:02d}" if narrow else f"Q{quarter} FY{fiscal_year}"
+    months = end.year * 12 + end.month - 1 - 2
+    start_year, start_month = divmod(months, 12)
+    start_month += 1
+    if narrow:
+        return f"{start_year % 100:02d}年\n{start_month}〜{end.month}"
+    if start_year == end.year:
+        return f"{start_year}年{start_month}〜{end.month}月期"
+    return f"{start_year}年{start_month}月〜{end.year % 100:02d}年{end.month}月期"
+
+
+def fiscal_quarter_text(code: str, lang: str = "en") -> str:
+    """A quarter stored by `quarter_code`, in the reader's language."""
+    m = _QUARTER.match(code)
+    if m is None:
+        raise ValueError(f"'{code}' is not a fiscal quarter (expected e.g. 'Q4 FY2025 (ended 2025-01-26)')")
+    return fiscal_quarter(int(m.group(2)), int(m.group(1)), dt.date.fromisoformat(m.group(3)), lang)
+
+
+LIST_SEP = ", "
+
+
+def listing(text: str, lang: str = "en") -> str:
+    """A list of figures stored as "10, 20, 30": English keeps the commas; Japanese joins the items
+    with a middle dot, "10・20・30", as it writes a list inside a sentence."""
+    return "・".join(text.split(LIST_SEP)) if lang == "ja" else text
+
+
 def sci(value: float, lang: str = "en", decimals: int = 2) -> str:
     """Scientific notation for FLOP counts: 3.3 × 10²⁴."""
     v = _check(value)
@@ -132,6 +192,12 @@ def month_long(value: dt.date, lang: str = "en") -> str:
     if lang == "ja":
         return f"{value.year}年{value.month}月"
     return f"{EN_MONTHS[value.month - 1]} {value.year}"
+
+
+def month_name(number: int, lang: str = "en") -> str:
+    """A month without its year: "April" / "4月"."""
+    n = int(number)
+    return f"{n}月" if lang == "ja" else EN_MONTHS[n - 1]
 
 
 def month(value: dt.date, lang: str = "en") -> str:

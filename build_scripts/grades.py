@@ -97,8 +97,10 @@ def seen_where(fact: Fact, lang: str) -> str:
     """Where the fact was read, with names: 'seen in a copy of Forbes (keymantermlife.com)'."""
     s = _seen(fact.seen_in.kind if fact.seen_in else "not_seen")
     template = s.phrase_ja if lang == "ja" else s.phrase_en
-    return template.format(publisher=fact.source.publisher, host=publishers.host(str(fact.source.url)),
-                           at=(fact.seen_in.at if fact.seen_in else None) or "")
+    at = (fact.seen_in.at if fact.seen_in else None) or ""
+    if lang == "ja":
+        at = vocab.seen_at_ja().get(at, at)
+    return template.format(publisher=fact.source.publisher, host=publishers.host(str(fact.source.url)), at=at)
 
 
 def seen_phrase(fact: Fact, lang: str) -> str:

@@ -51,6 +51,7 @@ def on_config(config):
     wraps tables at build time joins the page's extensions."""
     _pages.clear()
     lang = config["theme"]["language"]
+    _interface_words(config)
     config["markdown_extensions"].append(ReportMarkupExtension(generated_root(lang)))
     if lang != "en" and config["site_url"] and not config["site_url"].endswith(f"/{lang}/"):
         config["site_url"] = urljoin(config["site_url"], f"{lang}/")
@@ -59,6 +60,17 @@ def on_config(config):
     except FileNotFoundError:
         config["extra"]["edition_date"] = ""  # mike's own commands load the config without a build
     return config
+
+
+def _interface_words(config) -> None:
+    """The few interface words MkDocs takes from settings rather than from the theme's language (the
+    palette toggles, the title of each heading's link) come from the edition's `extra.words.ui`."""
+    ui = config["extra"].get("words", {}).get("ui")
+    if not ui:
+        return
+    for scheme, name in zip(config["theme"]["palette"], ui["palette"], strict=True):
+        scheme["toggle"]["name"] = name
+    config["mdx_configs"].setdefault("toc", {})["permalink_title"] = ui["permalink"]
 
 
 def on_files(files, config):

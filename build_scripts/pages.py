@@ -28,6 +28,8 @@ from .values import Values
 
 WORDS = {
     "download": {"en": "Download data (CSV)", "ja": "データをダウンロード（CSV）"},
+    # Before the download link: a space in English; none in Japanese, where the style sheet sets the gap.
+    "gap": {"en": " ", "ja": ""},
 }
 
 
@@ -46,7 +48,7 @@ def chart_snippet(chart: Chart, lang: str) -> str:
         f'<p class="chart-title" id="chart-{chart.id}-title">{title}</p>\n'
         f"![{alt}]({base}/charts/{chart.id}-light.svg#only-light){{ loading=lazy }}\n"
         f"![{alt}]({base}/charts/{chart.id}-dark.svg#only-dark){{ loading=lazy }}\n"
-        f"<figcaption markdown>{source} "
+        f"<figcaption markdown>{source}{WORDS['gap'][lang]}"
         f"[{WORDS['download'][lang]}]({base}/data/{chart.id}.csv){{ .download }}</figcaption>\n"
         f"</figure>\n"
     )
@@ -59,6 +61,7 @@ def table_snippet(table: Table, lang: str) -> str:
     table = table_layout.apply(table)
     base = f"{{root}}{GENERATED}"
     caption = escape.text(table.caption[lang])
+    gap = WORDS["gap"][lang]  # Japanese sets no space before the download link
     download = f"[{WORDS['download'][lang]}]({base}/data/{table.id}.csv){{ .download }}"
 
     def grid(t: Table, ident: str) -> str:
@@ -72,7 +75,7 @@ def table_snippet(table: Table, lang: str) -> str:
 
     # The caption is Markdown, so MkDocs resolves (and checks) the download link per page.
     def caption_line(ident: str, words: str = caption) -> str:
-        return f'<p class="table-caption" id="{ident}" markdown>**{words}** {download}</p>\n'
+        return f'<p class="table-caption" id="{ident}" markdown>**{words}**{gap}{download}</p>\n'
 
     rows, cols = len(table.data), len(table.columns)
     if table.phone == "summary":
@@ -87,7 +90,7 @@ def table_snippet(table: Table, lang: str) -> str:
     if table.fold:
         words = word(lang, "common.table.rows", rows=count(rows))
         return (f'<details class="table-fold" markdown>\n<summary><span class="table-fold__title" '
-                f'id="table-{table.id}-caption">{caption}</span> {words}</summary>\n\n'
+                f'id="table-{table.id}-caption">{caption}</span>{gap}{words}</summary>\n\n'
                 + grid(table, f"table-{table.id}")
                 + f'<p class="table-caption" markdown>{download}</p>\n\n</details>\n')
     return grid(table, f"table-{table.id}") + caption_line(f"table-{table.id}-caption")

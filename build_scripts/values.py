@@ -50,7 +50,11 @@ class Value:
             case "year":
                 return str(int(v))
             case "int":
-                return fmt.number(v, 0, lang)
+                return fmt.integer(v, lang)
+            case "billions":
+                return fmt.billions(v, lang, 2 if d is None else d)
+            case "quarter":
+                return fmt.fiscal_quarter_text(str(v), lang)
             case "count":
                 return fmt.count(v, lang, d)
             case "sci":
@@ -61,6 +65,10 @@ class Value:
                 return fmt.date(v, lang)
             case "text":
                 return str(v)
+            case "month_name":
+                return fmt.month_name(v, lang)
+            case "list":
+                return fmt.listing(str(v), lang)
         raise ValueError(f"unknown kind {self.kind}")
 
     def html(self, lang: str) -> str:

@@ -64,6 +64,11 @@ class UnitVocab(_Strict):
     units: dict[str, Unit] = Field(min_length=1)
 
 
+class SeenAtVocab(_Strict):
+    # a fact's `seen_in.at`, as written in English -> how the Japanese register says it
+    ja: dict[str, str] = Field(default_factory=dict)
+
+
 class PublisherVocab(_Strict):
     # publisher name -> the hosts (optionally host/path) where its own pages live
     publishers: dict[str, list[str]] = Field(min_length=1)
@@ -98,6 +103,12 @@ def units(folder: Path = VOCAB_DIR) -> dict[str, Unit]:
             raise DataError(f"{REL}/units.yaml", f"unit '{name}'",
                             "a number unit needs a base and a scale; other units have neither")
     return vocab
+
+
+@cache
+def seen_at_ja(folder: Path = VOCAB_DIR) -> dict[str, str]:
+    """The Japanese words for the places facts were read, where `at` is written in words."""
+    return _load("seen_at.yaml", SeenAtVocab, folder).ja
 
 
 @cache

@@ -95,7 +95,7 @@ def test_two_fresh_builds_are_byte_identical(tmp_path: Path) -> None:
 
 def test_japanese_headings_get_readable_anchors(built_site: Path) -> None:
     html = page_path(built_site, "ja", "methodology").read_text(encoding="utf-8")
-    assert 'id="すべてのファクト"' in html
+    assert 'id="すべての出典付きデータ"' in html
     assert 'id="_1"' not in html
 
 

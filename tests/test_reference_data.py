@@ -136,7 +136,7 @@ def test_a_new_paper_is_one_fact_in_techniques_timeline_and_appears_on_the_page(
 """)
     pages = render(data, tmp_path)
     for lang, family, published in (("en", "Mixture of experts", "18 February 2022"),
-                                    ("ja", "専門家の混成", "2022年2月18日")):
+                                    ("ja", "混合エキスパート（MoE）", "2022年2月18日")):
         rows = table_rows(pages[f"{lang}/efficiency"], "prior-art-table")
         row = next(r for r in rows if "Expert Choice Routing" in r)
         assert row.startswith(f"| {family} |") and published in row, lang

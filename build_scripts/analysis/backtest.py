@@ -38,6 +38,8 @@ HORIZONS: tuple[tuple[str, int | None], ...] = (
 )
 ASSETS: tuple[str, ...] = ("NVDA", "SPY", "QQQ", "SOXX")
 APRIL_LOW = "april_2025_low"
+# The month whose lowest close is the third buyer's entry (after the tariff shock).
+LOW_MONTH = pd.Period("2025-04", "M")
 PATH_START = pd.Timestamp("2024-09-01")
 # Chart annotations: key -> fact id. The date and the words come from the fact, never from here.
 ANNOTATIONS: tuple[tuple[str, str], ...] = (
@@ -63,10 +65,11 @@ def april_low_date(
 ) -> pd.Timestamp | str:
     """Date of the lowest close in April 2025, known only once April is over."""
     as_of = to_ts(as_of)
-    if as_of < pd.Timestamp("2025-04-30"):
+    last = LOW_MONTH.end_time.normalize()
+    if as_of < last:
         return f"{NOT_YET}: April 2025 is not over as of {as_of.date()}"
     s = closes_of(closes, ticker, as_of)
-    april = s.loc["2025-04-01":"2025-04-30"]
+    april = s.loc[LOW_MONTH.start_time:last]
     return april.idxmin() if not april.empty else f"{NO_DATA}: no {ticker} closes in April 2025"
 
 

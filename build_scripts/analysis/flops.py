@@ -16,6 +16,8 @@ from ..facts import Fact
 from .metric import Ledger, Metric, in_unit, mapping
 
 SECONDS_PER_HOUR = 3600
+# The rule of thumb's constant: FLOPs per active parameter per token (forward and backward pass).
+FLOPS_PER_PARAM_TOKEN = 6
 TFLOPS = 1e12
 # (model key, training FLOPs metric, GPU-hours fact, GPU spec fact) for the utilisation table.
 RUNS = (
@@ -32,7 +34,7 @@ RUNS = (
 
 def training_flops(active_params: float, tokens: float) -> float:
     """Dense-transformer rule of thumb C ≈ 6·N·D (forward + backward), attention ignored."""
-    return 6.0 * active_params * tokens
+    return float(FLOPS_PER_PARAM_TOKEN) * active_params * tokens
 
 
 def achieved_flops_per_gpu(flops: float, gpu_hours: float) -> float:

@@ -16,6 +16,9 @@ from ..hardware_claims import load_claim_words
 from .metric import Ledger, Metric, round_sig, visible, weakest
 from .training_cost import training_cost_metrics
 
+# The chart's ranges keep this many significant figures: the estimates carry no more.
+RANGE_DIGITS = 2
+
 
 def hardware_claims_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per claim visible at `as_of`: speaker, value, unit, date, grade, source. The claims
@@ -127,8 +130,8 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
         rows.append(
             {
                 "item": item,
-                "low_usd": round_sig(low),
-                "high_usd": round_sig(high),
+                "low_usd": round_sig(low, RANGE_DIGITS),
+                "high_usd": round_sig(high, RANGE_DIGITS),
                 "basis": basis,
                 "inputs": inputs,
                 "grade": grade,

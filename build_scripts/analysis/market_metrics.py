@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import grades
+from .. import fmt, grades
 from ..event import EventDef
 from ..facts import Fact
 from ..market.tickers import Ticker
-from .backtest import ASSETS, hold
+from .backtest import ASSETS, HORIZONS, LOW_MONTH, hold
 from .dips import DEFAULT_RULES, WINDOW, forward_returns
 from .event_study import BENCHMARK, EventSpec
 from .market import MarketResults
@@ -97,6 +97,7 @@ def market_metrics(res: MarketResults, closes: pd.DataFrame, tickers: Mapping[st
     _entry_percentile(c, closes, res.as_of, event)
     _dips(c, res)
     _demand(c, res)
+    _horizons(c)
     names = [m.name for m in c.metrics]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -399,6 +400,21 @@ def _dips(c: Collector, res: MarketResults) -> None:
           "definitions where the episode's first entry ranks in the top three")
 
 
+def _quarter(row: pd.Series) -> str:
+    """A quarter as one text that each language reads its own way (fmt.fiscal_quarter_text)."""
+    end = pd.Timestamp(row["quarter_end"]).date()
+    return fmt.quarter_code(int(row["fiscal_year"]), int(row["fiscal_quarter"]), end)
+
+
+def _horizons(c: Collector) -> None:
+    """The backtest's holding periods in months, and the month of the third buyer's low, so the
+    pages can name them."""
+    for name, months in HORIZONS:
+        if months is not None:
+            c.add(f"bt_horizon_{name}_months", months, "count", "a holding period of the backtest (months)", ("code",))
+    c.add("bt_low_month", LOW_MONTH.month, "month name", "the month whose lowest close is the third entry", ("code",))
+
+
 def _demand(c: Collector, res: MarketResults) -> None:
     """Did the demand the market feared for fall? Revenue quarters and capex plans around the event."""
     dc = res.data_center
@@ -407,7 +423,8 @@ def _demand(c: Collector, res: MarketResults) -> None:
         before, after = dc[dc["side"] == "before"], dc[dc["side"] == "after"]
         if len(before):
             pre = before.iloc[-1]
-            c.add("dc_pre_period", pre["period"], "text", "last quarter that ended before the event", (pre["fact_id"],))
+            c.add("dc_pre_period", _quarter(pre), "fiscal quarter", "last quarter that ended before the event",
+                  (pre["fact_id"],))
             c.add("dc_pre_quarter_end", pre["quarter_end"], "date", "its end", (pre["fact_id"],))
             c.add("dc_pre_usd", pre["data_center_musd"] * 1e6, "usd", "its data-centre revenue", (pre["fact_id"],))
             last4 = before["dc_qoq_pct"].dropna().tail(QUARTERS_BEFORE)
@@ -428,7 +445,7 @@ def _demand(c: Collector, res: MarketResults) -> None:
                       q.mean() - before["dc_qoq_pct"].dropna().tail(QUARTERS_BEFORE).mean(),
                       "pp", "mean growth after − mean growth in the four quarters before", ids)
             last = after.iloc[-1]
-            c.add("dc_last_period", last["period"], "text", "latest reported quarter", (last["fact_id"],))
+            c.add("dc_last_period", _quarter(last), "fiscal quarter", "latest reported quarter", (last["fact_id"],))
             c.add("dc_last_report_date", last["report_date"], "date", "its report date", (last["fact_id"],))
             c.add("dc_last_usd", last["data_center_musd"] * 1e6, "usd", "its data-centre revenue", (last["fact_id"],))
             c.add("dc_last_yoy_pct", last["dc_yoy_pct"], "pct_change", "on the same quarter a year earlier",

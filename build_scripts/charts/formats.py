@@ -98,23 +98,20 @@ def day(d: dt.date, lang: str) -> str:
     return f"{d.day} {fmt.EN_MONTHS[d.month - 1][:3]} {d.year}"
 
 
+def _quarter(row: pd.Series, lang: str, narrow: bool) -> str:
+    return fmt.fiscal_quarter(int(row["fiscal_year"]), int(row["fiscal_quarter"]),
+                              pd.Timestamp(row["quarter_end"]).date(), lang, narrow=narrow)
+
+
 def fiscal_quarter_long(row: pd.Series, lang: str) -> str:
-    """A fiscal quarter in running text: "Q1 FY2024" / "23年2月〜23年4月期"."""
-    if lang == "ja":
-        end = pd.Timestamp(row["quarter_end"])
-        start = end - pd.DateOffset(months=2)
-        return f"{start.year % 100:02d}年{start.month}月〜{end.year % 100:02d}年{end.month}月期"
-    return f"Q{int(row['fiscal_quarter'])} FY{int(row['fiscal_year'])}"
+    """A fiscal quarter in running text: "Q1 FY2024" / "2023年2〜4月期"."""
+    return _quarter(row, lang, narrow=False)
 
 
 def fiscal_quarter(row: pd.Series, lang: str) -> str:
     """A fiscal quarter on a narrow axis: "Q4\\nFY25" in English; in Japanese by the months it
-    covers, "24年\\n11-1月", the way the Japanese press labels Nvidia's quarters."""
-    if lang == "ja":
-        end = pd.Timestamp(row["quarter_end"])
-        start = end - pd.DateOffset(months=2)
-        return f"{start.year % 100:02d}年\n{start.month}-{end.month}月"
-    return f"Q{int(row['fiscal_quarter'])}\nFY{int(row['fiscal_year']) % 100:02d}"
+    covers, "24年\\n11〜1", the way the Japanese press labels Nvidia's quarters."""
+    return _quarter(row, lang, narrow=True)
 
 
 # Value-axis units (`axis.units`): the plotted values are in billions (or millions) of the base

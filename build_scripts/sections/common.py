@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -111,12 +112,32 @@ def yes_no(v: Any, lang: str) -> str:
 
 
 def usd_cell(v: Any, lang: str) -> str:
-    """Dollars with the precision the sources give: $5.328 million, $0.24 million, $2.00."""
+    """Dollars with the precision the sources give: $5.328 million (532万8000ドル), $238,000, $2.00."""
     if _missing(v):
         return "–"
-    if lang == "en" and abs(v) >= 1e6:
+    if abs(v) >= 1e6:
         return fmt.usd(v, lang, 3)
     return fmt.usd(v, lang, 0 if abs(v) >= 1e4 else None)
+
+
+# A column of amounts counted in millions or billions in English is counted in 億 (10^8) in
+# Japanese, as the Japanese press writes large amounts; the cells keep the same significant figures.
+OKU = 1e8
+
+
+def col_big(decimals: int, size: float) -> Callable[[Any, str], str]:
+    """Cells of a column whose English header counts `size` (1e6 million, 1e9 billion): "39,112" /
+    "391.12" under 億ドル; "671.03" / "6,710.3" under 億."""
+    shift = round(math.log10(size / OKU))
+
+    def cell(v: Any, lang: str) -> str:
+        if _missing(v):
+            return "–"
+        if lang == "ja":
+            return fmt.number(float(v) * size / OKU, max(decimals - shift, 0), lang)
+        return fmt.number(float(v), decimals, lang)
+
+    return cell
 
 
 def partial_date(text: str, lang: str) -> str:

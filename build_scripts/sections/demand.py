@@ -17,7 +17,7 @@ from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs
-from .common import GRADE_HEADER, Labels, col_grade
+from .common import GRADE_HEADER, Labels, col_big, col_grade
 from .market_results import put, status_word
 
 # Words in docs/catalog/<lang>/demand.yaml.
@@ -59,14 +59,17 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
                "data_center_musd", "data_center_busd", "dc_share_pct", "dc_qoq_pct", "dc_yoy_pct", "fact_id",
                "grade"]]
     chart = _dc_chart(dc, data)
+    quarters = {r.period: fmt.quarter_code(int(r.fiscal_year), int(r.fiscal_quarter),
+                                           pd.Timestamp(r.quarter_end).date())
+                for r in dc.itertuples()}
     table = Table(
         id="dc-revenue-table",
         data=data,
         columns=(
-            Column("period", COLUMNS["quarter"]),
+            Column("period", COLUMNS["quarter"], lambda v, lang: fmt.fiscal_quarter_text(quarters[v], lang)),
             Column("quarter_end", COLUMNS["ended"], col_date),
             Column("side", COLUMNS["side"], lambda v, lang: WORDS.text(f"side.{v}", lang)),
-            Column("data_center_musd", COLUMNS["data_centre"], col_number(0), "right"),
+            Column("data_center_musd", COLUMNS["data_centre"], col_big(0, 1e6), "right"),
             Column("dc_qoq_pct", COLUMNS["qoq"], col_pct(1), "right"),
             Column("dc_yoy_pct", COLUMNS["yoy"], col_pct(1), "right"),
             Column("dc_share_pct", COLUMNS["share"], col_pct(1, signed=False), "right"),
@@ -153,7 +156,7 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
     if df.empty:
         return [], []
     chart = _capex_chart(df)
-    b = col_number(1)
+    b = col_big(1, 1e9)
     table = Table(
         id="capex-table",
         data=df,
@@ -165,7 +168,7 @@ def _capex(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]
             Column("plan_2025", COLUMNS["plan_2025"], b, "right"),
             Column("plan_2025_announced", COLUMNS["plan_announced"], col_date),
             Column("actual_2025", COLUMNS["actual_2025"],
-                   lambda v, lang: status_word("not yet testable", lang) if pd.isna(v) else fmt.number(v, 1), "right"),
+                   lambda v, lang: status_word("not yet testable", lang) if pd.isna(v) else b(v, lang), "right"),
             Column("actual_vs_plan_pct", COLUMNS["actual_vs_plan"], col_pct(0), "right"),
             Column("plan_2026", COLUMNS["plan_2026"], b, "right"),
             Column("grade", GRADE_HEADER, col_grade),

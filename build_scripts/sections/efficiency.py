@@ -29,12 +29,13 @@ from ..facts import load_families
 from ..tables import Column, Table, col_int, col_multiple, col_number, col_pct, col_text
 from ..values import Values
 from . import Inputs, Products
-from .common import COMMON, GRADE_HEADER, Labels, Names, col_grade, fact_if, partial_date, usd_cell
+from .common import COMMON, GRADE_HEADER, Labels, Names, col_big, col_grade, fact_if, partial_date, usd_cell
 
 # Words in docs/catalog/<lang>/efficiency.yaml.
 WORDS = Labels("efficiency")
 COLUMNS = Labels("efficiency.columns")
 CAPTION = Labels("efficiency.caption")
+ROW_NAMES = Labels("efficiency.row_names")
 
 # --- parameters -----------------------------------------------------------------------------
 
@@ -62,8 +63,8 @@ def breakdown_table(inp: Inputs) -> Table:
         columns=(
             Column("component", COLUMNS["component"], lambda v, lang: COMPONENTS[v][lang]),
             Column("layers", COLUMNS["layers"], col_int, "right"),
-            Column("total_params_b", COLUMNS["total_b"], col_number(2), "right"),
-            Column("active_params_b", COLUMNS["per_token_b"], col_number(2), "right"),
+            Column("total_params_b", COLUMNS["total_b"], col_big(2, 1e9), "right"),
+            Column("active_params_b", COLUMNS["per_token_b"], col_big(2, 1e9), "right"),
         ),
         caption=CAPTION["breakdown"],
     )
@@ -98,8 +99,8 @@ def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
         data=df,
         columns=(
             Column("item_en", COLUMNS["count"], lambda v, lang: v if lang == "en" else ja[v]),
-            Column("derived_b", COLUMNS["from_config"], col_number(2), "right"),
-            Column("published_b", COLUMNS["published"], col_number(0), "right"),
+            Column("derived_b", COLUMNS["from_config"], col_big(2, 1e9), "right"),
+            Column("published_b", COLUMNS["published"], col_big(0, 1e9), "right"),
             Column("difference_pct", COLUMNS["difference"], col_pct(1, True), "right"),
         ),
         caption=CAPTION["check"],
@@ -124,21 +125,28 @@ def _params_chart(data: pd.DataFrame, df: pd.DataFrame) -> Chart:
     )
 
 
+def row_name(fact_id: str, label: str, lang: str) -> str:
+    """A row's name: the catalog's (`efficiency.row_names`) where the fact's label has words to
+    translate, else the label as the source names the model."""
+    return ROW_NAMES.text(fact_id, lang) if fact_id in ROW_NAMES else label
+
+
 def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
     df = moe_models_table(inp.facts, inp.as_of)
     df["architecture"] = ["dense" if str(t).startswith("dense") else "MoE" for t in df["type"]]
     data = df[["model", "developer", "architecture", "date", "total_params_b", "active_params_b",
                "active_share_pct", "grade"]]
     chart = _params_chart(data, df)
+    ids = dict(zip(df["model"], df["fact_id"], strict=True))
     table = Table(
         id="models-params-table",
         data=data,
         columns=(
-            Column("model", COLUMNS["model"]),
-            Column("architecture", COLUMNS["type"]),
+            Column("model", COLUMNS["model"], lambda v, lang: row_name(ids[v], v, lang)),
+            Column("architecture", COLUMNS["type"], lambda v, lang: WORDS.text(f"architecture.{v}", lang)),
             Column("date", COLUMNS["released"], lambda v, lang: partial_date(v, lang)),
-            Column("total_params_b", COLUMNS["total_short"], col_number(1), "right"),
-            Column("active_params_b", COLUMNS["per_token_short"], col_number(1), "right"),
+            Column("total_params_b", COLUMNS["total_short"], col_big(1, 1e9), "right"),
+            Column("active_params_b", COLUMNS["per_token_short"], col_big(1, 1e9), "right"),
             Column("active_share_pct", COLUMNS["share_used"], col_pct(1, False), "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
@@ -337,11 +345,12 @@ def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
 
 def price_table(inp: Inputs) -> Table:
     df = api_price_table(inp.facts, inp.as_of)
+    ids = dict(zip(df["model"], df["fact_id"], strict=True))
     return Table(
         id="api-prices-table",
         data=df,
         columns=(
-            Column("model", COLUMNS["model"], lambda v, lang: v.split(" (")[0]),
+            Column("model", COLUMNS["model"], lambda v, lang: row_name(ids[v], v.split(" (")[0], lang)),
             Column("price_date", COLUMNS["price_as_of"], lambda v, lang: partial_date(v, lang)),
             Column("input_cache_miss_usd", COLUMNS["input"], usd_cell, "right"),
             Column("output_usd", COLUMNS["output"], usd_cell, "right"),
@@ -367,9 +376,10 @@ def register_prices(inp: Inputs, values: Values) -> None:
 def register(inp: Inputs, values: Values) -> None:
     values.fact("v3_total_params", "count", name="v3_total_params", scale=1e9, decimals=0)
     values.fact("v3_activated_params", "count", name="v3_active_params", scale=1e9, decimals=0)
-    values.fact("v3_total_params", "number", name="v3_total_params_b", decimals=0)
-    values.fact("v3_activated_params", "number", name="v3_active_params_b", decimals=0)
-    values.fact("v3_hf_total_size_incl_mtp", "number", name="v3_hf_checkpoint_b", decimals=0)
+    # In billions: "671" beside the word "billion" in English, "6,710億" in Japanese.
+    values.fact("v3_total_params", "billions", name="v3_total_params_b", decimals=0)
+    values.fact("v3_activated_params", "billions", name="v3_active_params_b", decimals=0)
+    values.fact("v3_hf_total_size_incl_mtp", "billions", name="v3_hf_checkpoint_b", decimals=0)
     values.fact("v2_kv_cache_reduction", "pct", name="v2_kv_reduction_pct")
     values.fact("mla_equivalent_gqa_groups", "number", name="v2_paper_gqa_groups", decimals=2)
     ctx = kv_claim_context(inp.facts, inp.as_of)

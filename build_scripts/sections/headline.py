@@ -18,6 +18,8 @@ from ..analysis.compute import (
     training_cost_table,
     utilisation_table,
 )
+from ..analysis.flops import FLOPS_PER_PARAM_TOKEN
+from ..analysis.hardware import RANGE_DIGITS
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
 from ..hardware_claims import load_claim_words
@@ -132,7 +134,7 @@ def _claim_text(row: pd.Series, lang: str) -> str:
     if "{usd}" in template:
         return template.format(usd=fmt.usd(units.convert(float(value), str(row["unit"]), "USD"), lang))
     if "{n}" in template:
-        return template.format(n=fmt.number(float(value)))
+        return template.format(n=fmt.integer(float(value), lang))
     return template
 
 
@@ -239,6 +241,11 @@ def compute_products(inp: Inputs) -> tuple[Chart, Table, Table]:
 
 
 def register(inp: Inputs, values: Values) -> None:
+    # Constants of the method that the prose names, printed as traced figures.
+    values.metric("flops_per_param_token", FLOPS_PER_PARAM_TOKEN, "int",
+                  formula="the rule of thumb's FLOPs per active parameter per token (forward and backward pass)")
+    values.metric("hardware_range_sig_digits", RANGE_DIGITS, "int",
+                  formula="significant figures the hardware chart rounds its ranges to")
     values.fact("v3_cost_usd_total", "usd", name="v3_cost_total_usd", scale=1e6)
     values.fact("v3_gpu_hours_total", "int", name="v3_gpu_hours_total")
     values.fact("v3_gpu_hours_pretraining", "int", name="v3_gpu_hours_pretraining")

@@ -196,7 +196,7 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
     ent = res.dips.entries
     ns = sorted({r.param for r in DEFAULT_RULES if r.kind == "below_high"})
     gaps = sorted({r.min_gap_days for r in DEFAULT_RULES if r.min_gap_days})
-    values.metric("dip_n_list", ", ".join(f"{n:g}%" for n in ns), "text", formula="N in the below-high rules")
+    values.metric("dip_n_list", fmt.LIST_SEP.join(f"{n:g}%" for n in ns), "list", formula="N in the below-high rules")
     values.metric("dip_gap_days", gaps[0] if gaps else 0, "int", formula="de-clustering gap (sessions)")
     done = sens[sens["status"] == OK]
     if len(done):

@@ -12,12 +12,13 @@ from ..market.snapshot import load_manifest
 from ..tables import Column, Table, col_date, col_number
 from ..values import Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_grade
+from .common import GRADE_HEADER, Labels, col_grade, partial_date
 
 # Words in docs/catalog/<lang>/methodology.yaml.
 WORDS = Labels("methodology")
 COLUMNS = Labels("methodology.columns")
 CAPTION = Labels("methodology.caption")
+CURRENCY = Labels("methodology.currency")
 
 
 def _short(value: object) -> str:
@@ -117,7 +118,8 @@ def build(inp: Inputs, values: Values) -> Products:
                 Column("id", COLUMNS["fact"], lambda v, lang: escape.code(v)),
                 Column("unit", COLUMNS["unit"],
                        lambda v, lang: _unit_text(v if not v.startswith("{") else json.loads(v), lang)),
-                Column("date", COLUMNS["date"]),
+                # A fact's date as precise as its source; Japanese writes it 2024年5月7日.
+                Column("date", COLUMNS["date"], lambda v, lang: partial_date(v, lang) if lang == "ja" else v),
                 Column("id", COLUMNS["source"], link),
                 Column("id", COLUMNS["seen_in"], lambda v, lang: seen_text.loc[v, f"seen_{lang}"]),
             ),
@@ -132,7 +134,8 @@ def build(inp: Inputs, values: Values) -> Products:
                 Column("ticker", COLUMNS["series"]),
                 Column("name", COLUMNS["name"],
                        lambda v, lang: v if lang == "en" else series.set_index("name").loc[v, "name_ja"]),
-                Column("currency", COLUMNS["unit"]),
+                Column("currency", COLUMNS["unit"],
+                       lambda v, lang: CURRENCY.text(v, lang) if v in CURRENCY else v),
                 Column("first_date", COLUMNS["first"], col_date),
                 Column("last_date", COLUMNS["last"], col_date),
                 Column("rows", COLUMNS["rows"], col_number(0), "right"),

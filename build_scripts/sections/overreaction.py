@@ -20,7 +20,7 @@ from ..escape import Html
 from ..tables import Column, Table, col_date, col_number, col_pct
 from ..values import Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_grade
+from .common import GRADE_HEADER, Labels, col_big, col_grade
 from .demand import demand_products
 from .market_results import (
     GROUP_ORDER,
@@ -132,7 +132,8 @@ def _study_values(inp: Inputs, res: MarketResults, values: Values, day0: pd.Data
     values.metric("day0_tickers", len(day0), "int", inputs=src,
                   formula="tickers with a close that day and the session before")
     spec = res.event_study.spec
-    values.metric("es_car_windows", ", ".join(f"[{a}, {f'+{b}' if b else b}]" for a, b in spec.car_windows), "text",
+    windows = fmt.LIST_SEP.join(f"[{a},{f'+{b}' if b else b}]" for a, b in spec.car_windows)
+    values.metric("es_car_windows", windows, "list",
                   formula="study.car_windows in data/event.yaml")
 
 
@@ -141,13 +142,14 @@ def _first(df: pd.DataFrame, ticker: str, col: str) -> object:
     return row[col].iloc[0] if not row.empty else None
 
 
-def _with_interval(df: pd.DataFrame, value: str, se: str, z: float) -> object:
-    """Cell for `value` with the half-width of its confidence interval (z × standard error)."""
+def _with_interval(df: pd.DataFrame, value: str, se: str, z: float, missing: str = "not yet testable") -> object:
+    """Cell for `value` with the half-width of its confidence interval (z × standard error); a
+    missing figure reads as `missing` (a status word)."""
     errs = dict(zip(df[value], df[se], strict=False))
 
     def cell(v: object, lang: str) -> str:
         if pd.isna(v):
-            return status_word("not yet testable", lang)
+            return status_word(missing, lang)
         e = errs.get(v, np.nan)
         return fmt.pct(v, 2, lang, signed=True) + ("" if pd.isna(e) else f" ±{fmt.number(z * e, 1)}")
     return cell
@@ -163,7 +165,9 @@ def _car_columns(df: pd.DataFrame, z: float, qqq: bool, windows: list[tuple[int,
                            _with_interval(df, f"car_{a}_{b}_pct", f"se_car_{a}_{b}_pp", z), "right"))
     if qqq:
         cols.append(Column("ar_day0_qqq_pct", COLUMNS["ar_day0_qqq"],
-                           _with_interval(df, "ar_day0_qqq_pct", "se_car_0_0_qqq_pp", z), "right"))
+                           # QQQ and the index it tracks are not regressed on themselves.
+                           _with_interval(df, "ar_day0_qqq_pct", "se_car_0_0_qqq_pp", z, "not applicable"),
+                           "right"))
     return cols
 
 
@@ -324,8 +328,8 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
                    lambda v, lang: WORDS.text("mcap.reported_loss" if v == "reported" else "mcap.prior", lang)),
             Column("label_en", COLUMNS["source"],
                    lambda v, lang: v if lang == "en" else df.set_index("label_en").loc[v, "label_ja"]),
-            Column("busd", COLUMNS["busd"], col_number(0), "right"),
-            Column("implied_shares_bn", COLUMNS["implied_shares"], col_number(2), "right"),
+            Column("busd", COLUMNS["busd"], col_big(0, 1e9), "right"),
+            Column("implied_shares_bn", COLUMNS["implied_shares"], col_big(2, 1e9), "right"),
             Column("grade", GRADE_HEADER, col_grade),
         ),
         caption=CAPTION["mcap"],

@@ -85,16 +85,26 @@ def figure_cell(r: TestResult, lang: str) -> str:
     return Html('<span class="v" data-ref="{}">{}</span>').format(attr(r.figure.ref), shown)
 
 
+def aside(said: str | Html, lang: str) -> Html:
+    """A remark after a word, in the language's brackets: " (until …)" / "（…まで）"."""
+    return words(lang, "scorecard.aside", text=said)
+
+
+def labelled(label: str | Html, rest: str | Html, lang: str) -> Html:
+    """A label and what follows it: "Is it true? [badge]" / "事実の検証：[badge]" (no space in Japanese)."""
+    return words(lang, "scorecard.labelled", label=label, rest=rest)
+
+
 def outcome_cell(r: TestResult, book: ClaimsFile, lang: str) -> Html:
-    said = book.outcomes[r.outcome][lang]  # type: ignore[index]
+    said = text(book.outcomes[r.outcome][lang])  # type: ignore[index]
     if r.why == "from":
-        said += " (" + word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)) + ")"
+        said += aside(word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)), lang)
     elif r.why == "waiting":
-        said += " (" + word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)) + ")"
+        said += aside(word(lang, "scorecard.waiting", date=fmt.date(r.test.deadline, lang)), lang)
     elif r.why == "deadline":
-        said += " (" + word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)) + ")"
+        said += aside(word(lang, "scorecard.no_outcome", date=fmt.date(r.test.deadline, lang)), lang)
     if not r.test.required and r.outcome == "pending":
-        said += " " + word(lang, "scorecard.optional")
+        said += aside(word(lang, "scorecard.optional"), lang)
     return Html('<span class="outcome outcome--{}">{}</span>').format(attr(r.outcome), said)
 
 
@@ -156,8 +166,8 @@ def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFr
 
     def claim_cell(cid: str, lang: str) -> Html:
         c = by_id[cid].claim
-        return Html("**[{}]({})** {} [→]({})").format(cid, url(f"#{slug(cid)}"), claim_text(c, lang),
-                                                      url(PAGE[c.section]))
+        return words(lang, "scorecard.claim_cell", id=Html("**[{}]({})**").format(cid, url(f"#{slug(cid)}")),
+                     text=claim_text(c, lang), more=Html("[→]({})").format(url(PAGE[c.section])))
 
     def verdict_cell(cid: str, lang: str) -> Html:
         v = by_id[cid]
@@ -165,12 +175,12 @@ def claims_table(verdicts: list[ClaimVerdict], book: ClaimsFile, hist: pd.DataFr
         if v.empirical:
             shown = badge(v.empirical, book, lang)
             if v.pending_until:
-                shown += Html(" <small>{}</small>").format(
-                    word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang)))
-            out.append(Html("<small>{}</small> {}").format(word(lang, "scorecard.kind.empirical"), shown))
+                until = word(lang, "scorecard.not_yet_from", date=fmt.date(v.pending_until, lang))
+                shown += Html("<small>{}</small>").format(aside(until, lang))
+            out.append(labelled(Html("<small>{}</small>").format(word(lang, "scorecard.kind.empirical")), shown, lang))
         if v.attribution:
-            out.append(Html("<small>{}</small> {}").format(word(lang, "scorecard.kind.attribution"),
-                                                           badge(v.attribution, book, lang)))
+            out.append(labelled(Html("<small>{}</small>").format(word(lang, "scorecard.kind.attribution")),
+                                badge(v.attribution, book, lang), lang))
         if v.claim.caveat:
             out.append(Html("<small>{}</small>").format(v.claim.caveat[lang]))
         return Html("<br>").join(out)
@@ -252,20 +262,22 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
     c = v.claim
     headline = badge(v.headline, book, lang)
     n = Html('<span class="v" data-ref="{}">{}</span>').format(attr(f"claim:{c.id}"), len(v.tests))
-    summary = words(lang, "scorecard.tests_summary", claim=c.id,
-                    verdict=book.verdicts[v.headline].label[lang], n=n)  # type: ignore[index]
+    verdict = book.verdicts[v.headline].label[lang]  # type: ignore[index]
+    summary = (words(lang, "scorecard.tests_summary", claim=c.id, verdict=verdict, n=n) if v.tests
+               else words(lang, "scorecard.tests_summary_none", claim=c.id, verdict=verdict))
     lines = [Html('<details class="claim" id="{}" markdown>').format(attr(slug(c.id))),
-             Html("<summary>{} {}</summary>").format(headline, summary), "",
-             Html("**{}** {}").format(c.id, claim_text(c, lang)), ""]
+             Html("<summary>{}</summary>").format(labelled(headline, summary, lang)), "",
+             words(lang, "scorecard.claim_line", id=Html("**{}**").format(c.id), text=claim_text(c, lang)), ""]
     if c.attribution:
-        lines += [Html("{} {}").format(word(lang, "scorecard.said_by", who=c.attribution.who[lang]),
-                                       badge(v.attribution or "not_found", book, lang)), ""]
+        lines += [labelled(words(lang, "scorecard.said_by", who=c.attribution.who[lang]),
+                           badge(v.attribution or "not_found", book, lang), lang), ""]
     if table is not None:
         lines += [f"[[table:{table.id}]]", "", text(rule_words(book.steps(c), c.tests, book, lang)), ""]
     else:
         lines += [text(word(lang, "scorecard.no_tests")), ""]
     if c.caveat:
-        lines += [Html("*{}*").format(c.caveat[lang]), ""]
+        # Set apart by a class, not by italics: the style sheet slants it in English only.
+        lines += [Html('<p class="claim-caveat">{}</p>').format(c.caveat[lang]), ""]
     lines.append("</details>")
     return "\n".join(lines)
 
