@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from build_scripts import publishing
 from build_scripts.csp import with_policy
 from build_scripts.page_markup import ReportMarkupExtension
 from build_scripts.pages import PageError, load_context, render
@@ -51,6 +52,7 @@ def on_config(config):
     wraps tables at build time joins the page's extensions."""
     _pages.clear()
     lang = config["theme"]["language"]
+    publishing.configure(config)  # glossary, the site's root (before the language prefix below)
     config["markdown_extensions"].append(ReportMarkupExtension(generated_root(lang)))
     if lang != "en" and config["site_url"] and not config["site_url"].endswith(f"/{lang}/"):
         config["site_url"] = urljoin(config["site_url"], f"{lang}/")
@@ -76,7 +78,8 @@ def on_page_markdown(markdown, page, config, files):
     # Links in Markdown are relative to the source file, so depth counts its folders.
     depth = len(PurePosixPath(page.file.src_uri).parts) - 1
     try:
-        return render(markdown, load_context(config["theme"]["language"]), depth, page.file.src_uri)
+        ctx = load_context(config["theme"]["language"])
+        return publishing.page_markdown(render(markdown, ctx, depth, page.file.src_uri), page, config, ctx)
     except (PageError, FileNotFoundError) as err:
         raise PluginError(str(err)) from None
 
@@ -118,6 +121,7 @@ def on_post_build(config):
         write_theme_css(site, _pages)
     except (FileNotFoundError, ValueError) as err:
         raise PluginError(str(err)) from None
+    publishing.post_build(config, load_context(config["theme"]["language"]))
     index = site / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))
