@@ -23,7 +23,7 @@ WIDTH, HEIGHT, DPI = 1200, 630, 100
 MARGIN = 0.06  # of the width, on the left and right
 # Characters per line at each text size (a Japanese character is about as wide as two Latin ones).
 TITLE_CHARS = {"en": 34, "ja": 17}
-LABEL_CHARS = {"en": 54, "ja": 28}
+LABEL_CHARS = {"en": 60, "ja": 31}
 LATIN_WIDTH = 0.55  # a Latin letter or digit, in widths of a Japanese character
 _NO_LINE_START = "、。，．・：；？！）」』】〉》ー々"
 
