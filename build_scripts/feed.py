@@ -19,11 +19,11 @@ from urllib.parse import urljoin
 from . import fmt
 from .catalog import word
 from .citation import PREFIX, edition_url
-from .sections.edition import GAP
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_NAME = "feed.xml"
 RECORD = "generated/data/editions.json"
+GAP = {"en": " ", "ja": ""}  # between sentences: Japanese sets none after 。
 
 
 def _stamp(day: str) -> str:

@@ -28,6 +28,7 @@ from ..citation import EDITION_URL, FEED_URL, apa, bibtex
 from ..claims.engine import ClaimVerdict
 from ..claims.timeline import verdicts_on
 from ..errors import DataError
+from ..feed import GAP
 from ..paths import LANGS
 from ..tables import Column, Table, col_date
 from ..values import Values
@@ -36,7 +37,6 @@ from .common import Labels
 
 WORDS = Labels("publishing")
 RECORD_FILE = "editions.json"
-GAP = {"en": " ", "ja": ""}  # between sentences: Japanese sets none after 。
 
 
 def esc(text: str) -> str:
