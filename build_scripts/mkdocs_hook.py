@@ -92,16 +92,6 @@ def valid_toggles(html: str, where: str) -> str:
     return html
 
 
-def on_template_context(context, template_name, config):
-    # An error page links from the server root (MkDocs takes it from site_url, which both languages
-    # share), but the Japanese build sits in ja/ of the English one: point its error page there.
-    # Under mike (report_version set) only the branch's root 404 page is ever served.
-    lang = config["theme"]["language"]
-    if template_name == "404.html" and lang != "en" and not config["extra"].get("report_version"):
-        context["base_url"] = context["base_url"].rstrip("/") + "/" + lang
-    return context
-
-
 def on_post_page(output, page, config):
     output = with_policy(valid_toggles(output, page.file.src_uri))
     _pages.append(output)

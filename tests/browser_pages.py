@@ -73,7 +73,7 @@ class PageVisits:
             page.wait_for_load_state("networkidle")
             # Charts load lazily: ask for every one, both schemes' files, and wait until they arrive.
             page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
-            page.wait_for_function("[...document.images].every(i => i.complete)", timeout=15000)
+            page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=15000)
             images = page.evaluate("[...document.images].map(i => [i.getAttribute('src'), i.naturalWidth])")
             visit.images = len(images)
             visit.broken_images = [src for src, w in images if not w]

@@ -106,7 +106,7 @@ def test_dark_toggle_swaps_the_charts(browser, site_url: str) -> None:
     ctx, page, errors, _ = open_page(browser, f"{site_url}/overreaction/", color_scheme="light")
     assert page.is_visible("img[src*='day0-moves-light.svg']")
     page.click("form[data-md-component=palette] label:visible")
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     assert page.is_visible("img[src*='day0-moves-dark.svg']")
     assert not page.is_visible("img[src*='day0-moves-light.svg']")
     page.reload()  # the choice is kept

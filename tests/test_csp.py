@@ -57,7 +57,7 @@ def test_the_browser_blocks_an_injected_inline_script(browser, built_site: Path,
         assert page.evaluate("window.__injected") is None
         assert any("Content Security Policy" in e for e in errors), errors
         # The page's own inline scripts still ran: the deferred theme bundle loaded.
-        page.wait_for_function("typeof window.document$ !== 'undefined' || document.querySelector('.md-search')")
+        page.wait_for_function("() => typeof window.document$ !== 'undefined' || document.querySelector('.md-search')")
         page.close()
 
 

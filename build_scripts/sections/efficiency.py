@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt, grades
+from .. import fmt
 from ..analysis.compute import (
     V3_CONFIG,
     api_price_table,
@@ -267,10 +267,11 @@ def register_fp8(inp: Inputs, values: Values) -> None:
     dal = dally_table(inp.facts, inp.as_of)
     ids = tuple(dal["fact_id"])
     copies = tuple(f for f in ids if inp.facts[f].seen_in and inp.facts[f].seen_in.kind in SECONDARY)
-    # Counts of facts, not readings of them: how well each factor is sourced does not make the count weak.
-    values.metric("dally_factors_count", len(ids), "int", inputs=ids, formula="factors in Dally's breakdown",
-                  grade=grades.SNAPSHOT)
-    values.metric("dally_factors_secondary_count", len(copies), "int", inputs=ids, grade=grades.SNAPSHOT,
+    # Counts of facts, not readings of them: how well each factor is sourced does not make the count
+    # weak, so the input is the facts file they are counted in.
+    counted = ("data/facts/compute_trends.yaml",)
+    values.metric("dally_factors_count", len(ids), "int", inputs=counted, formula="factors in Dally's breakdown")
+    values.metric("dally_factors_secondary_count", len(copies), "int", inputs=counted,
                   formula="of those, factors read only in a copy or a paraphrase of his talk")
     values.fact("dally_single_gpu_inference_gain", "multiple", name="dally_headline_x", decimals=0)
     values.fact("dally_gain_number_representation", "multiple", name="dally_number_formats_x", decimals=0)
