@@ -10,7 +10,7 @@ SITE_STAMP := $(VENV)/.site-$(shell sha256sum requirements.lock 2>/dev/null | cu
 TEST_STAMP := $(VENV)/.test-$(shell sha256sum requirements-test.lock 2>/dev/null | cut -c1-16)
 PIP     := $(PY) -m pip install --disable-pip-version-check -q --require-hashes --no-deps
 
-.PHONY: site data serve serve-ja serve-editions test test-tools test-fast lint refresh bench shots editions deploy clean distclean lock help
+.PHONY: site pdf data serve serve-ja serve-editions test test-tools test-fast lint refresh bench shots editions deploy clean distclean lock help
 
 help:
 	@echo "make site      build data products and the bilingual site into site/ (offline)"
@@ -21,6 +21,7 @@ help:
 	@echo "make test-fast the quick loop: the tests under a second each (no build, no browser, no subprocess)"
 	@echo "make bench     measure builds, page weight and scale (ARGS=--lighthouse adds Lighthouse)"
 	@echo "make editions  build every edition of data/editions.yaml into the local gh-pages branch"
+	@echo "make pdf       make site, plus the whole report as a PDF per language (headless Chromium)"
 	@echo "make serve-editions  serve the gh-pages branch at http://127.0.0.1:8002 (version selector)"
 	@echo "make deploy    push gh-pages to origin (needs SITE_URL set when the editions were built)"
 	@echo "make clean     remove generated files; make distclean also removes .venv"
@@ -36,6 +37,11 @@ $(TEST_STAMP): requirements-test.lock $(SITE_STAMP)
 
 site: $(SITE_STAMP)
 	$(RUN) -m build_scripts site
+
+# The PDF is printed after the pages are built (build_scripts/pdf.py); it is left out of `make site`
+# to keep the everyday build quick. `make editions` prints one for every edition.
+pdf: $(SITE_STAMP)
+	REPORT_PDF=1 $(RUN) -m build_scripts site
 
 data: $(SITE_STAMP)
 	$(RUN) -m build_scripts data

@@ -41,7 +41,9 @@ from .sections import (
     Products,
     calculator,
     compute_values,
+    edition,
     efficiency,
+    glossary,
     headline,
     investor,
     methodology,
@@ -50,7 +52,8 @@ from .sections import (
 )
 from .values import Values
 
-SECTIONS = (compute_values, headline, efficiency, overreaction, investor, calculator, scorecard, methodology)
+SECTIONS = (compute_values, headline, efficiency, overreaction, investor, calculator, scorecard, methodology,
+            edition, glossary)
 CONFIGS = {"en": ROOT / "mkdocs.yml", "ja": ROOT / "mkdocs.ja.yml"}
 console = Console(stderr=True, highlight=False)
 
@@ -176,8 +179,9 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
 
 def context(inp: Inputs, values: Values, products: Products, lang: str) -> dict:
     """The page context of one language: what every page template may use."""
+    publishing = edition.page_context(inp, values, products.tables)  # edition, newest facts (the hook's)
     return pages.build_context(values, products.charts, products.tables, lang,
-                               extra={"as_of": inp.as_of.isoformat()}, blocks=products.blocks)
+                               extra={"as_of": inp.as_of.isoformat(), "publishing": publishing}, blocks=products.blocks)
 
 
 def render_markdown(inp: Inputs, stems: tuple[str, ...] | None = None) -> dict[tuple[str, str], str]:

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import jinja2.sandbox
 
 from . import editions as ed_mod
-from . import frozen
+from . import feed, frozen
 from .editions import Edition
 from .errors import DataError
 from .paths import DATA, LANGS, ROOT
@@ -116,9 +116,12 @@ def mike(args: list[str], env: dict[str, str], cwd: Path) -> None:
 
 
 def build_edition(ed: Edition, snap: frozen.Snapshot, repo: Path, work: Path, *, branch: str,
-                  site_url: str, aliases: tuple[str, ...] = ()) -> None:
-    """Data products from the edition's frozen data, then one mike deploy per language."""
+                  site_url: str, aliases: tuple[str, ...] = (), editions_file: Path | None = None) -> None:
+    """Data products from the edition's frozen data, then one mike deploy per language (each with
+    its PDF, printed after the pages are built)."""
     data_dir = frozen.export(repo, snap, work)
+    if editions_file is not None:  # the list being published (not part of the data's digest)
+        shutil.copyfile(editions_file, data_dir / "editions.yaml")
     ed_mod.check_window(ed, *data_window(data_dir))
     env = _env(work, data_dir)
     _run([sys.executable, "-m", "build_scripts", "data", "--as-of", ed.as_of.isoformat()], env, ROOT,
@@ -126,7 +129,7 @@ def build_edition(ed: Edition, snap: frozen.Snapshot, repo: Path, work: Path, *,
     epoch = str(int(dt.datetime.combine(ed.as_of, dt.time(), dt.UTC).timestamp()))
     for lang in LANGS:
         lang_env = {**env, "REPORT_VERSION": ed.version, "SOURCE_DATE_EPOCH": epoch, "SITE_URL": site_url,
-                    "VERSION_PROVIDER": "mike", "MIKE_SITE_DIR": str(work / f"site-{lang}")}
+                    "VERSION_PROVIDER": "mike", "MIKE_SITE_DIR": str(work / f"site-{lang}"), "REPORT_PDF": "1"}
         title = getattr(ed.title, lang)
         source = snap.commit[:12] if snap.commit else "working tree"
         msg = f"Edition {ed.version} ({lang}), as of {ed.as_of}, data {ed.data[:12]} from {source}"
@@ -136,9 +139,11 @@ def build_edition(ed: Edition, snap: frozen.Snapshot, repo: Path, work: Path, *,
 
 # ------------------------------------------------------------------ files at the root of the branch
 
-def root_files(site_url: str, branch_versions: dict[str, list[dict]]) -> dict[str, str]:
+def root_files(site_url: str, branch_versions: dict[str, list[dict]],
+               feeds: dict[str, str] | None = None) -> dict[str, str]:
     """The root 404 page (GitHub Pages serves only that one), robots.txt and a sitemap index
-    over every edition in both languages. Links are absolute: the 404 page is shown at any depth."""
+    over every edition in both languages, and the feeds of editions (`feed.xml`, `ja/feed.xml`).
+    Links are absolute: the 404 page is shown at any depth."""
     path = urlsplit(site_url).path or "/"
     env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
     page = env.from_string(ROOT_404.read_text(encoding="utf-8")).render(root=path)
@@ -152,7 +157,7 @@ def root_files(site_url: str, branch_versions: dict[str, list[dict]]) -> dict[st
              + "".join(f"  <sitemap><loc>{u}</loc></sitemap>\n" for u in maps)
              + "</sitemapindex>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urljoin(site_url, 'sitemap.xml')}\n"
-    return {"404.html": page, "robots.txt": robots, "sitemap.xml": index}
+    return {"404.html": page, "robots.txt": robots, "sitemap.xml": index, **(feeds or {})}
 
 
 def add_root_files(repo: Path, branch: str, files: dict[str, str], message: str) -> None:
@@ -204,7 +209,8 @@ def publish(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml", *, 
                 log(f"edition {e.version}: as of {e.as_of}, data {e.data[:12]} …")
                 try:
                     build_edition(e, snaps[e.version], repo, Path(tmp) / e.version, branch=STAGING,
-                                  site_url=site_url, aliases=(ed_mod.LATEST,) if e == newest else ())
+                                  site_url=site_url, aliases=(ed_mod.LATEST,) if e == newest else (),
+                                  editions_file=editions_file)
                 except DataError as err:
                     if err.file == ed_mod.FILE:
                         raise
@@ -222,7 +228,9 @@ def publish(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml", *, 
                     mike(["alias", "-F", str(CONFIGS[lang]), "--branch", STAGING, "--update-aliases",
                           newest.version, ed_mod.LATEST], env, repo)
                 mike(["set-default", "-F", str(CONFIGS[lang]), "--branch", STAGING, ed_mod.LATEST], env, repo)
-        files = root_files(site_url, {lang: versions(repo, STAGING, lang) for lang in LANGS})
+        on_branch = {lang: versions(repo, STAGING, lang) for lang in LANGS}
+        files = root_files(site_url, on_branch, feed.branch_feeds(
+            eds, on_branch, site_url, lambda path: _git(repo, "show", f"{STAGING}:{path}", check=False)))
         add_root_files(repo, STAGING, files, "Root 404 page, robots.txt and sitemap index")
         # Move gh-pages only if nobody else moved it meanwhile (compare-and-swap).
         _git(repo, "update-ref", f"refs/heads/{branch}", _git(repo, "rev-parse", STAGING), before or "")

@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from build_scripts import publishing
 from build_scripts.csp import with_policy
 from build_scripts.page_markup import ReportMarkupExtension
 from build_scripts.pages import PageError, load_context, render
@@ -52,6 +53,7 @@ def on_config(config):
     _pages.clear()
     lang = config["theme"]["language"]
     _interface_words(config)
+    publishing.configure(config)  # glossary, the site's root (before the language prefix below)
     config["markdown_extensions"].append(ReportMarkupExtension(generated_root(lang)))
     if lang != "en" and config["site_url"] and not config["site_url"].endswith(f"/{lang}/"):
         config["site_url"] = urljoin(config["site_url"], f"{lang}/")
@@ -92,7 +94,9 @@ def on_page_markdown(markdown, page, config, files):
     first_line = source[: len(source) - len(markdown)].count("\n") + 1 if source.endswith(markdown) else 1
     lang = config["theme"]["language"]
     try:
-        return render(markdown, load_context(lang), depth, f"docs/{lang}/{page.file.src_uri}", first_line)
+        ctx = load_context(lang)
+        body = render(markdown, ctx, depth, f"docs/{lang}/{page.file.src_uri}", first_line)
+        return publishing.page_markdown(body, page, config, ctx)
     except (PageError, FileNotFoundError) as err:
         raise PluginError(str(err)) from None
 
@@ -124,6 +128,7 @@ def on_post_build(config):
         write_theme_css(site, _pages)
     except (FileNotFoundError, ValueError) as err:
         raise PluginError(str(err)) from None
+    publishing.post_build(config, load_context(config["theme"]["language"]))
     index = site / "search" / "search_index.json"
     if index.exists():
         data = json.loads(index.read_text(encoding="utf-8"))

@@ -167,7 +167,8 @@ def test_the_key_moves_with_data_parameters_drawn_words_and_size_but_not_the_pag
 def small_products() -> tuple[SimpleNamespace, Values, Products]:
     values = Values({})
     values.metric("x", 1, "int", formula="a test value")
-    return SimpleNamespace(as_of=dt.date(2025, 1, 31)), values, Products(charts=[bars("t-a"), bars("t-b")])
+    inp = SimpleNamespace(as_of=dt.date(2025, 1, 31), edition=False)
+    return inp, values, Products(charts=[bars("t-a"), bars("t-b")])
 
 
 def stamps(build_dir: Path, lang: str) -> dict[str, float]:
