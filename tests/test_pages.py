@@ -106,6 +106,24 @@ def test_every_number_in_the_prose_traces_to_a_value(built_site: Path, lang: str
     assert not bad, bad
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_no_page_shows_its_own_markup_as_text(built_site: Path, lang: str) -> None:
+    """Markup the build wrote must never reach the reader escaped (a figure joined into a string in a
+    template would): no visible text of any page holds a tag or a traced-value attribute."""
+    root = built_site if lang == "en" else built_site / "ja"
+    bad = {}
+    for page in sorted(root.rglob("index.html")):
+        if lang == "en" and page.relative_to(root).parts[0] == "ja":
+            continue
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+        shown = article.get_text() if article else ""
+        hits = re.findall(r".{0,30}(?:<span|<a |data-ref=|</).{0,30}", shown)
+        if hits:
+            bad[str(page.relative_to(root))] = hits[:3]
+    assert not bad, bad
+
+
 def test_japanese_soft_line_breaks_are_joined_but_blocks_are_kept() -> None:
     text = '急落しました。\n同じ日の<span class="v">x</span>\nです。\n\n- 箇条書き\n| 表 |\n## 見出し\n本文\n'
     out = pages.join_cjk_lines(text)
