@@ -27,7 +27,8 @@ def _check(value: float) -> float:
     return float(value)
 
 
-def number(value: float, decimals: int = 0, lang: str = "en", signed: bool = False) -> str:
+# `lang` in number() and sci(): every formatter takes one, though these read the same in both languages.
+def number(value: float, decimals: int = 0, lang: str = "en", signed: bool = False) -> str:  # noqa: ARG001
     v = _check(value)
     text = f"{abs(v):,.{decimals}f}"
     if v < 0 and float(text.replace(",", "")) != 0:
@@ -168,7 +169,7 @@ def listing(text: str, lang: str = "en") -> str:
     return "・".join(text.split(LIST_SEP)) if lang == "ja" else text
 
 
-def sci(value: float, lang: str = "en", decimals: int = 2) -> str:
+def sci(value: float, lang: str = "en", decimals: int = 2) -> str:  # noqa: ARG001
     """Scientific notation for FLOP counts: 3.3 × 10²⁴."""
     v = _check(value)
     exp = math.floor(math.log10(abs(v)))

@@ -31,7 +31,7 @@ Cell = Callable[[Any, str], str]
 Phone = Literal["fits", "cards", "sticky", "summary"]
 
 
-def col_text(v: Any, lang: str) -> str:
+def col_text(v: Any, _lang: str) -> str:
     return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
 
 

@@ -33,43 +33,11 @@ class Value:
     labels: tuple[tuple[str, str], ...] = ()
 
     def text(self, lang: str) -> str:
-        v, d = self.value, self.decimals
-        match self.kind:
-            case "usd":
-                return fmt.usd(v, lang, d)
-            case "pct":
-                return fmt.pct(v, 1 if d is None else d, lang)
-            case "pct_signed":
-                return fmt.pct(v, 1 if d is None else d, lang, signed=True)
-            case "number":
-                return fmt.number(v, 1 if d is None else d, lang)
-            case "number_signed":
-                return fmt.number(v, 1 if d is None else d, lang, signed=True)
-            case "ticker" | "label":
-                return dict(self.labels).get(lang, str(v))
-            case "year":
-                return str(int(v))
-            case "int":
-                return fmt.integer(v, lang)
-            case "billions":
-                return fmt.billions(v, lang, 2 if d is None else d)
-            case "quarter":
-                return fmt.fiscal_quarter_text(str(v), lang)
-            case "count":
-                return fmt.count(v, lang, d)
-            case "sci":
-                return fmt.sci(v, lang, 1 if d is None else d)
-            case "multiple":
-                return fmt.multiple(v, lang, 1 if d is None else d)
-            case "date":
-                return fmt.date(v, lang)
-            case "text":
-                return str(v)
-            case "month_name":
-                return fmt.month_name(v, lang)
-            case "list":
-                return fmt.listing(str(v), lang)
-        raise ValueError(f"unknown kind {self.kind}")
+        if self.kind in ("ticker", "label"):
+            return dict(self.labels).get(lang, str(self.value))
+        if self.kind not in _READ:
+            raise ValueError(f"unknown kind {self.kind}")
+        return _READ[self.kind](self.value, self.decimals, lang)
 
     def html(self, lang: str) -> str:
         # Figures never break across lines; clauses of text (a verdict's summary) wrap like prose.
@@ -78,6 +46,32 @@ class Value:
             f'<span class="{cls}" data-ref="{escape.attr(self.ref)}">'
             f"{escape.text(self.text(lang))}{grades.marker_html(self.grade, lang)}</span>"
         )
+
+
+def _or(d: int | None, default: int) -> int:
+    return default if d is None else d
+
+
+# How each kind of value reads: (value, decimals or None, language) -> text. Defaults for the decimals
+# are the kind's usual precision; `data/display.yaml` sets others per value.
+_READ: dict[str, Any] = {
+    "usd": lambda v, d, lang: fmt.usd(v, lang, d),
+    "pct": lambda v, d, lang: fmt.pct(v, _or(d, 1), lang),
+    "pct_signed": lambda v, d, lang: fmt.pct(v, _or(d, 1), lang, signed=True),
+    "number": lambda v, d, lang: fmt.number(v, _or(d, 1), lang),
+    "number_signed": lambda v, d, lang: fmt.number(v, _or(d, 1), lang, signed=True),
+    "year": lambda v, _d, _lang: str(int(v)),
+    "int": lambda v, _d, lang: fmt.integer(v, lang),
+    "billions": lambda v, d, lang: fmt.billions(v, lang, _or(d, 2)),
+    "quarter": lambda v, _d, lang: fmt.fiscal_quarter_text(str(v), lang),
+    "count": lambda v, d, lang: fmt.count(v, lang, d),
+    "sci": lambda v, d, lang: fmt.sci(v, lang, _or(d, 1)),
+    "multiple": lambda v, d, lang: fmt.multiple(v, lang, _or(d, 1)),
+    "date": lambda v, _d, lang: fmt.date(v, lang),
+    "text": lambda v, _d, _lang: str(v),
+    "month_name": lambda v, _d, lang: fmt.month_name(v, lang),
+    "list": lambda v, _d, lang: fmt.listing(str(v), lang),
+}
 
 
 @dataclass

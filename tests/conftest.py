@@ -28,6 +28,14 @@ def latest() -> object:
 
 
 @pytest.fixture(scope="session")
+def analysed(latest: object) -> tuple:
+    """(values, products) of the committed snapshot: every section run once."""
+    from build_scripts import build
+
+    return build.analyse(latest)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from build_scripts import build
 

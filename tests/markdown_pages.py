@@ -16,8 +16,8 @@ class _ConfigLoader(yaml.SafeLoader):
     """mkdocs.yml with its tags (!ENV, !!python/...) read as nothing: only the extension list matters."""
 
 
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda _loader, _suffix, _node: None)
 
 
 @cache

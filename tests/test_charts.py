@@ -38,14 +38,14 @@ def bars(chart_id: str = "t-bars", **kw: object) -> Chart:
             "params": {"label": "label", "value": "busd",
                        "colour": {"column": "kind", "map": {"reported": "negative"}, "default": "muted"},
                        "value_text": {"format": "usd", "times": 1e9, "decimals": 0}, "axis": {"pad": 1.3}},
-            "fill": per_lang(lambda lang: {"low": "a", "high": "b", "prior": "c"}), "size": (6.0, 2.0)}
+            "fill": per_lang(lambda _lang: {"low": "a", "high": "b", "prior": "c"}), "size": (6.0, 2.0)}
     spec.update(kw)
     return Chart(**spec)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
-def products(latest: build.Inputs) -> Products:
-    return build.analyse(latest)[1]
+def products(analysed) -> Products:
+    return analysed[1]
 
 
 def by_id(products: Products, chart_id: str) -> Chart:
@@ -84,7 +84,7 @@ def test_a_missing_title_is_refused_naming_the_file_and_key() -> None:
 def test_a_placeholder_without_a_value_is_refused_naming_the_key() -> None:
     with pytest.raises(DataError, match=r"key 'overreaction\.charts\.mcap-lost\.alt': placeholders without a "
                                         r"value: \['prior'\]"):
-        bars(fill=per_lang(lambda lang: {"low": "a", "high": "b"})).text("en")
+        bars(fill=per_lang(lambda _lang: {"low": "a", "high": "b"})).text("en")
 
 
 @pytest.mark.slow
@@ -151,14 +151,14 @@ def test_the_key_moves_with_data_parameters_drawn_words_and_size_but_not_the_pag
         "params": dataclasses.replace(base, params={**base.params, "axis": {"pad": 1.4}}),
         "size": dataclasses.replace(base, size=(6.0, 2.1)),
         "words": dataclasses.replace(base, words=("overreaction.charts.recovery-days",),
-                                     fill=per_lang(lambda lang: dict.fromkeys(
+                                     fill=per_lang(lambda _lang: dict.fromkeys(
                                          ("n", "pre", "back", "fastest", "slowest", "ending"), "")))}
     for what, chart in changed.items():
         assert chart_key(chart, "en", style.LIGHT, lib) != key, what
     assert chart_key(base, "ja", style.LIGHT, lib) != key
     assert chart_key(base, "en", style.DARK, lib) != key
     # The alt text is on the page, not in the SVG: new alt text, same picture, no redraw.
-    alt_only = dataclasses.replace(base, fill=per_lang(lambda lang: {"low": "x", "high": "y", "prior": "z"}))
+    alt_only = dataclasses.replace(base, fill=per_lang(lambda _lang: {"low": "x", "high": "y", "prior": "z"}))
     assert chart_key(alt_only, "en", style.LIGHT, lib) == key
 
 

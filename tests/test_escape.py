@@ -87,7 +87,7 @@ def test_text_in_an_attribute_stays_in_it(payload: str) -> None:
 def test_a_table_escapes_text_cells_headers_and_captions(payload: str) -> None:
     t = Table("t", pd.DataFrame({"title": [payload], "n": [3]}),
               (Column("title", {"en": payload, "ja": payload}),
-               Column("n", {"en": "N", "ja": "N"}, lambda v, lang: Html('<span class="v">{}</span>').format(v))),
+               Column("n", {"en": "N", "ja": "N"}, lambda v, _lang: Html('<span class="v">{}</span>').format(v))),
               caption={"en": payload, "ja": payload}, phone="fits")
     page = soup(pages.table_snippet(t, "en").replace("{root}", ""))
     names = [el.name for el in page.find_all(True)]

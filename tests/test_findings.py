@@ -19,10 +19,8 @@ FIRST_EDITION = dt.date(2025, 1, 31)
 
 
 @pytest.fixture(scope="module")
-def current_values():
-    from build_scripts import build
-
-    return build.analyse(build.study(build.load_inputs()))[0]
+def current_values(analysed):
+    return analysed[0]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +38,7 @@ def test_every_finding_prints_its_full_words_in_the_current_edition(current_valu
             assert findings.variant(current_values, section, fid) == "text", (section, fid)
 
 
+@pytest.mark.slow
 def test_every_not_yet_wording_can_print_in_the_first_edition(first_edition) -> None:
     values, _ = first_edition
     for section in findings.SECTIONS:
@@ -49,6 +48,7 @@ def test_every_not_yet_wording_can_print_in_the_first_edition(first_edition) -> 
                 assert placeholders(load_catalog("en")[key]) <= values.items.keys(), key
 
 
+@pytest.mark.slow
 def test_the_first_edition_says_what_it_cannot_know_yet(first_edition) -> None:
     values, pages = first_edition
     assert findings.variant(values, "overreaction", "reversal") == "not_yet"

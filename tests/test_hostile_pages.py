@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from build_scripts import build, pages
+from build_scripts import pages
 from build_scripts.claims.schema import load_claims
 from build_scripts.claims.timeline import changes
 from build_scripts.errors import DataError
@@ -211,8 +211,8 @@ def same_text(s: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def studied():
-    return build.study(build.load_inputs())
+def studied(latest):
+    return latest
 
 
 class Renderer:
@@ -260,6 +260,7 @@ class Renderer:
         return out
 
 
+@pytest.mark.slow
 def test_generated_text_is_refused_by_name_or_shown_as_text(studied, tmp_path: Path) -> None:
     rng = random.Random(20250127)
     r = Renderer(studied, tmp_path)

@@ -50,12 +50,22 @@ def texts(html: str) -> Iterator[tuple[str, str]]:
     """(kind, text) for every piece of text a reader of the page meets: each block's own text with
     its whitespace as the browser shows it ("block", or "cell" in a table), and the text of the
     attributes readers hear or see ("attribute")."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = _readable(BeautifulSoup(html, "html.parser"))
+    yield from _attribute_texts(soup)
+    yield from _block_texts(soup)
+
+
+def _readable(soup: BeautifulSoup) -> BeautifulSoup:
+    """The page with what is not Japanese prose (code, scripts, outside links, other languages) opaque."""
     for el in soup.select(UNREAD):
         el.replace_with(OPAQUE)
     for el in soup.select('a[href^="http://"], a[href^="https://"], [lang]:not([lang^="ja"])'):
         if el.name != "html":
             el.replace_with(OPAQUE)
+    return soup
+
+
+def _attribute_texts(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
     for el in soup.find_all(True):
         for name in ATTRIBUTES:
             if isinstance(el.get(name), str) and el[name].strip():
@@ -63,6 +73,9 @@ def texts(html: str) -> Iterator[tuple[str, str]]:
     meta = soup.find("meta", attrs={"name": "description"})
     if meta is not None and meta.get("content"):
         yield "attribute", meta["content"]
+
+
+def _block_texts(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
     own: dict[int, list[str]] = {}
     kind: dict[int, str] = {}
     for s in soup.find_all(string=True):
@@ -128,15 +141,15 @@ def wrong_counters(text: str) -> list[str]:
 
 Rule = Callable[[str, str], list[str]]
 RULES: dict[str, Rule] = {
-    "raw code": lambda kind, t: raw_codes(t),
-    "B/M suffix": lambda kind, t: _find(BM_SUFFIX, t),
-    "10億/100万 unit": lambda kind, t: _find(COLUMN_UNIT, t),
+    "raw code": lambda _kind, t: raw_codes(t),
+    "B/M suffix": lambda _kind, t: _find(BM_SUFFIX, t),
+    "10億/100万 unit": lambda _kind, t: _find(COLUMN_UNIT, t),
     "commas instead of 万・億・兆": lambda kind, t: [] if kind == "cell" else _find(COMMA_ONLY, t),
-    "counter": lambda kind, t: wrong_counters(t),
-    "half-width parenthesis": lambda kind, t: _find(HALF_PAREN, t),
-    "space between Japanese": lambda kind, t: _find(SPACE_IN_JAPANESE, t),
-    "space after full-width punctuation": lambda kind, t: _find(SPACE_AFTER_PUNCT, t),
-    "retired term": lambda kind, t: retired_terms(t),
+    "counter": lambda _kind, t: wrong_counters(t),
+    "half-width parenthesis": lambda _kind, t: _find(HALF_PAREN, t),
+    "space between Japanese": lambda _kind, t: _find(SPACE_IN_JAPANESE, t),
+    "space after full-width punctuation": lambda _kind, t: _find(SPACE_AFTER_PUNCT, t),
+    "retired term": lambda _kind, t: retired_terms(t),
 }
 
 

@@ -146,6 +146,7 @@ def test_before_event_everything_waits() -> None:
     assert (res.recovery["status"] == NOT_YET).all()
 
 
+@pytest.mark.slow
 def test_market_value_lost_sources() -> None:
     prices, facts = real()
     closes = wide_closes(prices)

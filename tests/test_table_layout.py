@@ -20,10 +20,8 @@ from build_scripts.tables import Column, Table, col_pct
 
 
 @pytest.fixture(scope="module")
-def built_tables() -> list[Table]:
-    from build_scripts import build
-
-    return build.analyse(build.study(build.load_inputs()))[1].tables
+def built_tables(analysed) -> list[Table]:
+    return analysed[1].tables
 
 
 def sample(**layout: object) -> Table:

@@ -16,7 +16,7 @@ def test_a_sortable_table_puts_each_number_and_date_on_its_cell_and_leaves_text_
                                  "day": [dt.date(2025, 1, 27), None], "days": [3, 12]}),
               (Column("name", {"en": "Name", "ja": "名"}), Column("ret", {"en": "Ret", "ja": "騰落"}, col_pct(2)),
                Column("day", {"en": "Day", "ja": "日"}, col_date),
-               Column("name", {"en": "Days", "ja": "日数"}, lambda v, lang: f"{v}!", sort="days")),
+               Column("name", {"en": "Days", "ja": "日数"}, lambda v, _lang: f"{v}!", sort="days")),
               {"en": "c", "ja": "c"}, sortable=True)
     html = markdown.markdown(t.markdown("ja"), extensions=["tables", "attr_list"])
     assert '<td>b</td>' in html  # text: sorted by what the reader sees

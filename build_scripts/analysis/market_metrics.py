@@ -18,7 +18,6 @@ import pandas as pd
 from .. import fmt, grades
 from ..event import EventDef
 from ..facts import Fact
-from ..market.tickers import Ticker
 from .backtest import ASSETS, HORIZONS, LOW_MONTH, hold
 from .dips import DEFAULT_RULES, WINDOW, forward_returns
 from .event_study import BENCHMARK, EventSpec
@@ -84,7 +83,7 @@ def _plain(value: object) -> float | int | str | dt.date | None:
     return f if math.isfinite(f) else None
 
 
-def market_metrics(res: MarketResults, closes: pd.DataFrame, tickers: Mapping[str, Ticker],
+def market_metrics(res: MarketResults, closes: pd.DataFrame,
                    event: EventDef, spec: EventSpec | None = None, collector: Collector | None = None) -> list[Metric]:
     """Every market figure the pages print or the claims test, by name."""
     spec = spec or res.event_study.spec

@@ -53,7 +53,7 @@ def analyse(facts: Mapping[str, Fact], prices: pd.DataFrame, tickers: Mapping[st
     found: dict[str, Metric] = {}
     collector = Collector(facts=facts)
     for m in (*all_metrics(facts, as_of), *technique_metrics(facts, as_of),
-              *market_metrics(market, closes, tickers, event, collector=collector)):
+              *market_metrics(market, closes, event, collector=collector)):
         if m.name in found:
             raise ValueError(f"figure '{m.name}' computed twice (once in each of two analyses)")
         found[m.name] = m

@@ -457,7 +457,7 @@ def grid(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pale
 
 
 @kind("placeholder")
-def placeholder(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Palette) -> None:
+def placeholder(ax: Axes, _data: pd.DataFrame, _p: Params, w: Words, _lang: str, pal: Palette) -> None:
     """Stands in for a chart whose data do not exist yet on an edition's date."""
     ax.set_axis_off()
     ax.text(0.5, 0.5, w["text"], ha="center", va="center", fontsize=12, color=pal.muted, transform=ax.transAxes)

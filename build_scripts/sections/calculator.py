@@ -140,7 +140,7 @@ def block(inp: Inputs, w: dict[str, str]) -> str:
     ])
 
 
-def build(inp: Inputs, values: Values) -> Products:
+def build(inp: Inputs, _values: Values) -> Products:
     """Registers no values: every figure the calculator shows is computed in the reader's browser."""
     w = check_words()
     return Products(blocks={BLOCK: {lang: block(inp, w[lang]) for lang in LANGS}},

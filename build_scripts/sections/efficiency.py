@@ -131,7 +131,7 @@ def row_name(fact_id: str, label: str, lang: str) -> str:
     return ROW_NAMES.text(fact_id, lang) if fact_id in ROW_NAMES else label
 
 
-def params_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
+def params_products(inp: Inputs) -> tuple[Chart, Table]:
     df = moe_models_table(inp.facts, inp.as_of)
     df["architecture"] = ["dense" if str(t).startswith("dense") else "MoE" for t in df["type"]]
     data = df[["model", "developer", "architecture", "date", "total_params_b", "active_params_b",
@@ -231,7 +231,7 @@ def fp8_tables(inp: Inputs) -> list[Table]:
             id="fp8-weight-memory-table",
             data=mem,
             columns=(
-                Column("format", COLUMNS["format"], lambda v, lang: FORMATS[v]),
+                Column("format", COLUMNS["format"], lambda v, _lang: FORMATS[v]),
                 Column("bytes_per_value", COLUMNS["bytes_per_number"], col_number(0), "right"),
                 Column("v3_weights_gb", COLUMNS["v3_weights"], col_int, "right"),
                 Column("h800_needed_for_weights", COLUMNS["h800_needed"], col_int, "right"),
@@ -242,7 +242,7 @@ def fp8_tables(inp: Inputs) -> list[Table]:
             id="fp8-throughput-table",
             data=thr,
             columns=(
-                Column("gpu", COLUMNS["gpu"], lambda v, lang: v.split(" (")[0]),
+                Column("gpu", COLUMNS["gpu"], lambda v, _lang: v.split(" (")[0]),
                 Column("bf16_dense_tflops", COLUMNS["bf16_tflops"], col_int, "right"),
                 Column("fp8_dense_tflops", COLUMNS["fp8_tflops"], col_int, "right"),
                 Column("fp8_to_bf16_x", COLUMNS["fp8_vs_bf16"], col_multiple(1), "right"),
@@ -319,7 +319,7 @@ def _prior_art_chart(data: pd.DataFrame) -> Chart:
     )
 
 
-def prior_art_products(inp: Inputs, values: Values) -> tuple[Chart, Table]:
+def prior_art_products(inp: Inputs) -> tuple[Chart, Table]:
     df = prior_art_frame(inp.facts, inp.as_of)
     data = df[["family", "technique", "fact_id", "date", "day", "date_precision", "by_deepseek", "deepseek_use",
                "deepseek_use_day", "years_before_use", "reference", "url", "grade"]]
@@ -392,9 +392,9 @@ def register(inp: Inputs, values: Values) -> None:
 def build(inp: Inputs, values: Values) -> Products:
     register(inp, values)
     metrics = {name: m.value for name, m in inp.results.metrics.items()}
-    params_chart, models_tbl = params_products(inp, values)
+    params_chart, models_tbl = params_products(inp)
     kv_chart, kv_tbl = kv_products(inp)
-    art_chart, art_tbl = prior_art_products(inp, values)
+    art_chart, art_tbl = prior_art_products(inp)
     tables = [breakdown_table(inp), check_table(inp, metrics), models_tbl, kv_tbl, *fp8_tables(inp), art_tbl,
               price_table(inp)]
     return Products(charts=[params_chart, kv_chart, art_chart], tables=tables)

@@ -59,7 +59,7 @@ def _returns_wide(res: MarketResults, entry: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> None:
+def _backtest_values(values: Values) -> None:
     values.fact(IVES_FACT, "text", name="ives_call_text")
     values.fact(GLOBAL2000_FACT, "text", name="ives_global2000_text")
     f = values.facts[IVES_FACT]
@@ -67,7 +67,7 @@ def _backtest_values(res: MarketResults, values: Values, bt: pd.DataFrame) -> No
     values.metric("ives_source_url", str(f.source.url), "text", inputs=(IVES_FACT,))
 
 
-def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) -> Chart | None:
+def _growth_chart(inp: Inputs, last: pd.Timestamp | None) -> Chart | None:
     ev = pd.Timestamp(inp.event_day)
     if last is None or pd.isna(last) or last <= ev:
         return None
@@ -93,7 +93,7 @@ def _growth_chart(inp: Inputs, res: MarketResults, last: pd.Timestamp | None) ->
     )
 
 
-def _entries(res: MarketResults, values: Values) -> pd.DataFrame:
+def _entries(res: MarketResults) -> pd.DataFrame:
     """NVDA for the three buyers: 12-month and to-date returns, drawdown and time under water."""
     r = res.backtest.returns
     d = res.backtest.drawdowns
@@ -149,7 +149,7 @@ def _entries_table(df: pd.DataFrame) -> Table:
             Column("max_drawdown_pct", COLUMNS["max_drawdown"], col_pct(1), "right"),
             Column("worst_vs_cost_pct", COLUMNS["worst_vs_cost"], col_pct(1), "right"),
             Column("underwater_days", COLUMNS["underwater"],
-                   lambda v, lang: "–" if pd.isna(v) else fmt.number(v, 0), "right"),
+                   lambda v, _lang: "–" if pd.isna(v) else fmt.number(v, 0), "right"),
         ),
         caption=CAPTION["entries"],
     )
@@ -263,11 +263,11 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
 def build(inp: Inputs, values: Values) -> Products:
     res = market(inp)
     bt = _returns_wide(res, SHOCK)
-    _backtest_values(res, values, bt)
+    _backtest_values(values)
     charts: list[Chart] = []
     latest = bt[bt["horizon"] == "latest"]
     last = pd.Timestamp(latest["exit_date"].iloc[0]) if len(latest) and latest["status"].iloc[0] == OK else None
-    growth = _growth_chart(inp, res, last)
+    growth = _growth_chart(inp, last)
     if growth is not None:
         charts.append(growth)
 
@@ -286,7 +286,7 @@ def build(inp: Inputs, values: Values) -> Products:
         ),
         caption=CAPTION["backtest"],
     )
-    entries = _entries(res, values)
+    entries = _entries(res)
     tables = [table, _entries_table(entries)] if len(entries) else [table]
     c, t = _dips(res, values)
     charts = ensure_charts(charts + c, {

@@ -60,7 +60,7 @@ def _fact_roots(values: Values, name: str, seen: set[str] | None = None) -> set[
     return out
 
 
-def weak_figures_frame(inp: Inputs, values: Values) -> pd.DataFrame:
+def weak_figures_frame(values: Values) -> pd.DataFrame:
     """Every figure on the site that rests on a recollection or on a copy only, with those facts."""
     rows = []
     for name in sorted(values.items):
@@ -104,7 +104,7 @@ def build(inp: Inputs, values: Values) -> Products:
                   formula="latest price date in the edition's view of the snapshot")
     values.metric("as_of_date", inp.as_of, "date", formula="the edition's as-of date")
 
-    def link(v: str, lang: str) -> Html:
+    def link(v: str, _lang: str) -> Html:
         row = facts.set_index("id").loc[v]
         return escape.link(row["source_title"], row["url"])
 
@@ -115,7 +115,7 @@ def build(inp: Inputs, values: Values) -> Products:
             data=facts,
             columns=(
                 Column("evidence", COLUMNS["evidence"], lambda v, lang: grades.evidence_label(v, lang)),
-                Column("id", COLUMNS["fact"], lambda v, lang: escape.code(v)),
+                Column("id", COLUMNS["fact"], lambda v, _lang: escape.code(v)),
                 Column("unit", COLUMNS["unit"],
                        lambda v, lang: _unit_text(v if not v.startswith("{") else json.loads(v), lang)),
                 # A fact's date as precise as its source; Japanese writes it 2024年5月7日.
@@ -146,10 +146,10 @@ def build(inp: Inputs, values: Values) -> Products:
     return Products(tables=tables)
 
 
-def finish(inp: Inputs, values: Values) -> Products:
+def finish(_inp: Inputs, values: Values) -> Products:
     """After every section: the figures of the whole site that rest on weak sources. It runs once
     all values exist, so what it lists cannot depend on the order the sections ran in."""
-    weak = weak_figures_frame(inp, values)
+    weak = weak_figures_frame(values)
     values.metric("weak_figures_count", len(weak), "int",
                   formula="figures on the site resting on a recollection or on a copy only")
     by_name = weak.set_index("name")
@@ -158,11 +158,11 @@ def finish(inp: Inputs, values: Values) -> Products:
             id="weak-figures-table",
             data=weak,
             columns=(
-                Column("name", COLUMNS["figure"], lambda v, lang: escape.code(v)),
+                Column("name", COLUMNS["figure"], lambda v, _lang: escape.code(v)),
                 Column("name", COLUMNS["value"], lambda v, lang: by_name.loc[v, f"text_{lang}"]),
                 Column("grade", GRADE_HEADER, col_grade),
                 Column("facts", COLUMNS["weak_facts"],
-                       lambda v, lang: Html(", ").join(map(escape.code, v.split(", "))) if v else "–"),
+                       lambda v, _lang: Html(", ").join(map(escape.code, v.split(", "))) if v else "–"),
             ),
             caption=CAPTION["weak"],
             sortable=True,

@@ -116,8 +116,7 @@ def _stat(stats: pd.DataFrame, ticker: str, col: str) -> float:
     return float(row[col].iloc[0]) if not row.empty and col in row else float("nan")
 
 
-def _study_values(inp: Inputs, res: MarketResults, values: Values, day0: pd.DataFrame,
-                  stats: pd.DataFrame, groups: pd.DataFrame) -> None:
+def _study_values(res: MarketResults, values: Values, day0: pd.DataFrame) -> None:
     """Day-0 figures that name a ticker; every other event-study figure comes from the analysis."""
     src = ("snapshot",)
     if len(day0):
@@ -376,7 +375,7 @@ def _days_cell(data: pd.DataFrame) -> object:
     return cell
 
 
-def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
+def _recovery(inp: Inputs, res: MarketResults, _values: Values) -> tuple[list[Chart], list[Table]]:
     rec = res.recovery[res.recovery["status"].isin([OK, NEVER, DATA_ENDED])].copy()
     if rec.empty:
         return [], []
@@ -414,7 +413,7 @@ def _recovery(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Cha
     return [chart], [table]
 
 
-def _path_chart(inp: Inputs, paths: pd.DataFrame, notes: pd.DataFrame, last: pd.DataFrame) -> Chart:
+def _path_chart(paths: pd.DataFrame, notes: pd.DataFrame, last: pd.DataFrame) -> Chart:
     """Nvidia, SOXX and SPY rebased to the pre-sell-off close, with the dated events marked."""
     w = ChartWords("overreaction", "nvda-path")
     lines = paths.assign(kind="line")
@@ -451,7 +450,7 @@ def _path_chart(inp: Inputs, paths: pd.DataFrame, notes: pd.DataFrame, last: pd.
     )
 
 
-def _path(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
+def _path(_inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]:
     paths, notes = res.price_paths, res.annotations
     if paths.empty:
         return [], []
@@ -482,14 +481,14 @@ def _path(inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart],
         values.fact("nvda_first_4t_close_mcap", "usd", name="path_4t_mcap_usd", scale=1e12)
     if "first_5t_close" in set(notes["key"]):
         values.fact("nvda_first_5t", "usd", name="path_5t_mcap_usd", key="mcap_usd_t", scale=1e12)
-    chart = _path_chart(inp, paths, notes, last)
+    chart = _path_chart(paths, notes, last)
     return [chart], []
 
 
 def build(inp: Inputs, values: Values) -> Products:
     res = market(inp)
     day0, stats, groups = _study_frames(inp, res)
-    _study_values(inp, res, values, day0, stats, groups)
+    _study_values(res, values, day0)
     charts, tables = _study_products(inp, day0, stats, groups, res.event_study.car_paths, res.event_study.spec.z)
     tables.append(_reversal_table(inp))
     for part in (_market_value, _recovery, _path, demand_products):

@@ -60,7 +60,7 @@ def main() -> int:
             if Path(b).name.endswith(".old"):
                 stall()
 
-        store.exchange = lambda a, b: False
+        store.exchange = lambda _a, _b: False
         store.rename = rename
     return refresh.run(argv)
 
