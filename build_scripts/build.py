@@ -146,17 +146,7 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
         values.computed(m)
     products = Products()
     for section in sections:
-        out = section.build(inp, values)
-        products.charts += out.charts
-        products.tables += out.tables
-        for key, text in out.blocks.items():
-            if key in products.blocks:
-                raise ValueError(f"page block '{key}' made twice")
-            products.blocks[key] = text
-        for name, data in out.files.items():
-            if name in products.files:
-                raise ValueError(f"download '{name}' made twice")
-            products.files[name] = data
+        _add(products, section.build(inp, values))
     # Finishing steps read the complete registry (the whole site's values), after every section.
     for section in sections:
         if hasattr(section, "finish"):
@@ -164,10 +154,7 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
             products.charts += out.charts
             products.tables += out.tables
     # Each section page opens with key findings built from the complete registry.
-    for key, text in findings.blocks(values).items():
-        if key in products.blocks:
-            raise ValueError(f"page block '{key}' made twice")
-        products.blocks[key] = text
+    _add(products, Products(blocks=findings.blocks(values)))
     products.charts.sort(key=lambda c: c.id)
     products.tables.sort(key=lambda t: t.id)
     ids = [c.id for c in products.charts] + [t.id for t in products.tables]
@@ -175,6 +162,20 @@ def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
     if dupes:
         raise ValueError(f"chart/table ids used twice: {sorted(dupes)}")
     return values, products
+
+
+def _add(products: Products, out: Products) -> None:
+    """One section's products into the build's; a block or a download made twice is an error."""
+    products.charts += out.charts
+    products.tables += out.tables
+    for key, text in out.blocks.items():
+        if key in products.blocks:
+            raise ValueError(f"page block '{key}' made twice")
+        products.blocks[key] = text
+    for name, data in out.files.items():
+        if name in products.files:
+            raise ValueError(f"download '{name}' made twice")
+        products.files[name] = data
 
 
 def context(inp: Inputs, values: Values, products: Products, lang: str) -> dict:

@@ -183,22 +183,9 @@ def publish(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml", *, 
     Returns the versions built. The branch moves only if every edition built.
     """
     eds, _ = ed_mod.load(editions_file)
-    if only:
-        unknown = set(only) - {e.version for e in eds}
-        if unknown:
-            raise DataError(ed_mod.FILE, f"edition '{sorted(unknown)[0]}'", "not in the edition list")
     newest = ed_mod.latest(eds)
     site_url = site_root()
-    done = published(repo, branch)
-    todo = [e for e in sorted(eds, key=lambda e: e.as_of)
-            if (rebuild or e.version not in done) and (not only or e.version in only)]
-    # Find every edition's data before building any, so a missing snapshot fails fast.
-    snaps = {}
-    for e in todo:
-        try:
-            snaps[e.version] = frozen.find(repo, e.data)
-        except frozen.NotFound as err:
-            raise DataError(ed_mod.FILE, f"edition '{e.version}'", f"field 'data': {err}") from None
+    todo, snaps = _plan(repo, eds, branch, rebuild, only)
     before = _rev(repo, branch)
     _git(repo, "branch", "-D", STAGING, check=False)
     if before:
@@ -240,6 +227,25 @@ def publish(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml", *, 
         raise
     _git(repo, "branch", "-D", STAGING, check=False)
     return [e.version for e in todo]
+
+
+def _plan(repo: Path, eds: list, branch: str, rebuild: bool, only: list[str] | None) -> tuple[list, dict]:
+    """The editions to build, oldest first, and each one's frozen data, all found before any build
+    starts, so a missing snapshot or an unknown edition fails fast."""
+    if only:
+        unknown = set(only) - {e.version for e in eds}
+        if unknown:
+            raise DataError(ed_mod.FILE, f"edition '{sorted(unknown)[0]}'", "not in the edition list")
+    done = published(repo, branch)
+    todo = [e for e in sorted(eds, key=lambda e: e.as_of)
+            if (rebuild or e.version not in done) and (not only or e.version in only)]
+    snaps = {}
+    for e in todo:
+        try:
+            snaps[e.version] = frozen.find(repo, e.data)
+        except frozen.NotFound as err:
+            raise DataError(ed_mod.FILE, f"edition '{e.version}'", f"field 'data': {err}") from None
+    return todo, snaps
 
 
 def add_edition(repo: Path = ROOT, editions_file: Path = DATA / "editions.yaml") -> str:

@@ -25,7 +25,7 @@ def frame() -> pd.DataFrame:
                          for i, en in enumerate(terms["en"])])
 
 
-def build(inp: Inputs, values: Values) -> Products:
+def build(_inp: Inputs, values: Values) -> Products:
     df = frame()
     rows = df.set_index("id")
 
