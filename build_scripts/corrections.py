@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import DataError
 from .paths import DATA
-from .yamlio import iso_date, load_yaml
+from .yamlio import load_yaml, unquoted_date
 
 FILE = "data/corrections.yaml"
 Page = Literal["index", "headline", "efficiency", "overreaction", "investor", "scorecard", "methodology"]
@@ -43,12 +43,7 @@ class Correction(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: Any) -> dt.date:
-        if isinstance(v, str) and iso_date(v) is not None:
-            raise ValueError(f"'{v}' is quoted text, not a date (write it unquoted, as YYYY-MM-DD)")
-        day = None if isinstance(v, str) else iso_date(v)
-        if day is None:
-            raise ValueError(f"'{v}' is not a date (write it unquoted, as YYYY-MM-DD)")
-        return day
+        return unquoted_date(v)
 
 
 class CorrectionsFile(BaseModel):

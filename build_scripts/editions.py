@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import DataError
 from .paths import DATA
-from .yamlio import iso_date, load_yaml
+from .yamlio import load_yaml, unquoted_date
 
 EDITIONS = DATA / "editions.yaml"
 FILE = "data/editions.yaml"
@@ -54,13 +54,7 @@ class Edition(BaseModel):
     @field_validator("as_of", mode="before")
     @classmethod
     def _as_of(cls, v: Any) -> dt.date:
-        # A real YYYY-MM-DD can only arrive as text if it was quoted; YAML reads it as a date.
-        if isinstance(v, str) and iso_date(v) is not None:
-            raise ValueError(f"'{v}' is quoted text, not a date (write it unquoted, as YYYY-MM-DD)")
-        day = None if isinstance(v, str) else iso_date(v)
-        if day is None:
-            raise ValueError(f"'{v}' is not a date (write it unquoted, as YYYY-MM-DD)")
-        return day
+        return unquoted_date(v)
 
     @field_validator("data", mode="before")
     @classmethod

@@ -137,6 +137,19 @@ def load_yaml(path: Path, file: str | None = None, dates_as_text: bool = False) 
     return parse_yaml(text, name, dates_as_text)
 
 
+def unquoted_date(value: Any) -> dt.date:
+    """A date written unquoted in YAML, for a schema field; a quoted or impossible one is a ValueError.
+
+    A real YYYY-MM-DD can only arrive as text if it was quoted: YAML reads an unquoted one as a date.
+    """
+    if isinstance(value, str) and iso_date(value) is not None:
+        raise ValueError(f"'{value}' is quoted text, not a date (write it unquoted, as YYYY-MM-DD)")
+    day = None if isinstance(value, str) else iso_date(value)
+    if day is None:
+        raise ValueError(f"'{value}' is not a date (write it unquoted, as YYYY-MM-DD)")
+    return day
+
+
 def iso_date(value: Any) -> dt.date | None:
     """A YAML date value as a `date`, or None if it is not a real YYYY-MM-DD date.
 

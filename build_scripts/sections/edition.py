@@ -28,6 +28,7 @@ from ..citation import EDITION_URL, FEED_URL, apa, bibtex
 from ..claims.engine import ClaimVerdict
 from ..claims.timeline import verdicts_on
 from ..errors import DataError
+from ..escape import Html, url
 from ..feed import GAP
 from ..paths import LANGS
 from ..tables import Column, Table, col_date
@@ -192,13 +193,13 @@ def corrections_products(inp: Inputs) -> tuple[list[Table], dict[str, dict[str, 
     frame = pd.DataFrame([{"n": i, "date": c.date.isoformat(), "page": c.page, "refs": ";".join(c.refs),
                            "en": c.what.en, "ja": c.what.ja} for i, c in enumerate(shown)])
 
-    def page_cell(v: str, lang: str) -> str:
-        return f"[{esc(WORDS.text(f'pages.{v}', lang))}]({v}.md)"
+    def page_cell(v: str, lang: str) -> Html:
+        return Html("[{}]({})").format(WORDS.text(f"pages.{v}", lang), url(f"{v}.md"))
 
-    def text_cell(v: int, lang: str) -> str:
+    def text_cell(v: int, lang: str) -> Html:
         row = frame.loc[v]
-        refs = " ".join(f"`{r}`" for r in row["refs"].split(";") if r)
-        return esc(row[lang]) + (f" ({refs})" if refs else "")
+        refs = [Html("`{}`").format(r) for r in row["refs"].split(";") if r]
+        return Html("{}{}").format(row[lang], Html(" ({})").format(Html(" ").join(refs)) if refs else "")
 
     cols = Labels("publishing.corrections.columns")
     table = Table(id="corrections-table", data=frame,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from .. import glossary
+from ..escape import Html, attr
 from ..paths import LANGS
 from ..tables import Column, Table
 from ..values import Values
@@ -29,12 +28,12 @@ def build(_inp: Inputs, values: Values) -> Products:
     df = frame()
     rows = df.set_index("id")
 
-    def term(v: str, lang: str) -> str:
+    def term(v: str, lang: str) -> Html:
         # An anchor per term, so other pages and readers can link to one definition.
-        return f'<span id="term-{html.escape(v)}">**{html.escape(rows.loc[v, f"term_{lang}"])}**</span>'
+        return Html('<span id="term-{}">**{}**</span>').format(attr(v), rows.loc[v, f"term_{lang}"])
 
     def definition(v: str, lang: str) -> str:
-        return html.escape(rows.loc[v, f"definition_{lang}"])
+        return str(rows.loc[v, f"definition_{lang}"])  # text: the table escapes it
 
     values.metric("glossary_terms", len(df), "int", formula="terms in docs/glossary/<lang>.yaml")
     return Products(tables=[Table(
