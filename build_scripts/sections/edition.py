@@ -28,7 +28,7 @@ from ..citation import EDITION_URL, FEED_URL, apa, bibtex
 from ..claims.engine import ClaimVerdict
 from ..claims.timeline import verdicts_on
 from ..errors import DataError
-from ..escape import Html, url
+from ..escape import Html, url, words
 from ..feed import GAP
 from ..paths import LANGS
 from ..tables import Column, Table, col_date
@@ -199,7 +199,8 @@ def corrections_products(inp: Inputs) -> tuple[list[Table], dict[str, dict[str, 
     def text_cell(v: int, lang: str) -> Html:
         row = frame.loc[v]
         refs = [Html("`{}`").format(r) for r in row["refs"].split(";") if r]
-        return Html("{}{}").format(row[lang], Html(" ({})").format(Html(" ").join(refs)) if refs else "")
+        # The refs in the language's brackets: " (…)" in English, "（…）" in Japanese.
+        return Html("{}{}").format(row[lang], words(lang, "scorecard.aside", text=Html(" ").join(refs)) if refs else "")
 
     cols = Labels("publishing.corrections.columns")
     table = Table(id="corrections-table", data=frame,
