@@ -147,17 +147,21 @@ def root_files(site_url: str, branch_versions: dict[str, list[dict]],
     path = urlsplit(site_url).path or "/"
     env = jinja2.sandbox.SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
     page = env.from_string(ROOT_404.read_text(encoding="utf-8")).render(root=path)
-    maps = []
-    for lang in LANGS:
-        for v in branch_versions[lang]:
-            for name in (v["version"], *sorted(v["aliases"])):
-                maps.append(urljoin(site_url, f"{PREFIX[lang]}{name}/sitemap.xml"))
-    index = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-             + "".join(f"  <sitemap><loc>{u}</loc></sitemap>\n" for u in maps)
-             + "</sitemapindex>\n")
+    maps = {lang: [urljoin(site_url, f"{PREFIX[lang]}{name}/sitemap.xml") for v in branch_versions[lang]
+                   for name in (v["version"], *sorted(v["aliases"]))] for lang in LANGS}
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urljoin(site_url, 'sitemap.xml')}\n"
-    return {"404.html": page, "robots.txt": robots, "sitemap.xml": index, **(feeds or {})}
+    # The theme reads a sitemap.xml beside every <link rel="alternate"> a page has, the feed's
+    # included, so ja/ (where the Japanese feed sits) gets an index of the Japanese editions.
+    every = [u for lang in LANGS for u in maps[lang]]
+    return {"404.html": page, "robots.txt": robots, "sitemap.xml": _sitemap_index(every),
+            "ja/sitemap.xml": _sitemap_index(maps["ja"]), **(feeds or {})}
+
+
+def _sitemap_index(urls: list[str]) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(f"  <sitemap><loc>{u}</loc></sitemap>\n" for u in urls)
+            + "</sitemapindex>\n")
 
 
 def add_root_files(repo: Path, branch: str, files: dict[str, str], message: str) -> None:

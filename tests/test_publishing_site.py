@@ -159,7 +159,7 @@ def test_a_published_editions_citation_names_its_dated_address(mike_pages: Path)
 def test_each_edition_has_its_pdf_in_both_languages_with_its_headings(mike_pages: Path) -> None:
     assert shutil.which("pdftotext"), "the PDF test needs pdftotext (Debian: apt-get install poppler-utils)"
     for version, _ in EDITIONS_PUBLISHED:
-        for lang, prefix, heading in (("en", "", "Headline correction"), ("ja", "ja/", "見出しの訂正")):
+        for lang, prefix, heading in (("en", "", "Headline correction"), ("ja", "ja/", "報道見出しの検証")):
             pdf = mike_pages / f"{prefix}{version}" / f"deepseek-shock-checked-{version}-{lang}.pdf"
             assert pdf.read_bytes().startswith(b"%PDF-"), pdf
             text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
