@@ -12,6 +12,7 @@ modification times, which are set to the edition's date here.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -22,6 +23,10 @@ from .shots import CHROMIUM_ARGS, chromium_path, serve
 
 SHELL = "/__report_print__.html"  # served only to the printing browser, never written to the site
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
+# The trailer's two file ids (<hex> <hex>) and the XMP metadata's uuids.
+_ID_HEX = re.compile(rb"(?<=/ID \[)<[0-9A-Fa-f]+>|(?<=> )<[0-9A-Fa-f]{32}>(?=\])")
+_NODE = re.compile(rb"node(\d{8})")
+_UUID = re.compile(rb"(?<=uuid:)[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class PrintError(Exception):
@@ -113,7 +118,12 @@ def footer(title: str) -> str:
 
 
 def stable_dates(pdf: bytes, day: str) -> bytes:
-    """The PDF with its time stamps set to `day` (same length, so no offset moves)."""
+    """The PDF with its time stamps set to `day` and its document ids derived from its content.
+
+    Chromium stamps each PDF with the time and with ids that differ on every print (the trailer's
+    /ID, the XMP document and instance ids); both are rewritten in place, at the same length, so no
+    offset moves and two prints of the same pages are the same bytes.
+    """
     stamp = day.replace("-", "").encode() + b"000000"
 
     def one(m: re.Match[bytes]) -> bytes:
@@ -121,7 +131,38 @@ def stable_dates(pdf: bytes, day: str) -> bytes:
         new = re.sub(rb"D:\d{14}", b"D:" + stamp, old)
         return new if len(new) == len(old) else old
 
-    return _PDF_DATE.sub(one, pdf)
+    dated = _renumber_nodes(_PDF_DATE.sub(one, pdf))
+    zeroed = _ID_HEX.sub(lambda m: b"<" + b"0" * (len(m.group(0)) - 2) + b">", dated)
+    blank = _UUID.sub(lambda m: b"0" * len(m.group(0)), zeroed)
+    digest = hashlib.sha256(blank).hexdigest().encode()
+
+    def hexed(m: re.Match[bytes]) -> bytes:
+        return b"<" + (digest * 4)[: len(m.group(0)) - 2] + b">"
+
+    def uuid(m: re.Match[bytes]) -> bytes:
+        shape = m.group(0)
+        out, k = bytearray(), 0
+        for ch in shape:
+            if ch == ord("-"):
+                out.append(ch)
+            else:
+                out.append(digest[k % len(digest)])
+                k += 1
+        return bytes(out)
+
+    return _UUID.sub(uuid, _ID_HEX.sub(hexed, dated))
+
+
+def _renumber_nodes(pdf: bytes) -> bytes:
+    """The tagged PDF's structure ids (`node00000220`) come from the page's DOM node numbers, which
+    shift with script timing; number them by first appearance instead, at the same width."""
+    seen: dict[bytes, bytes] = {}
+
+    def one(m: re.Match[bytes]) -> bytes:
+        width = len(m.group(1))
+        return b"node" + seen.setdefault(m.group(1), str(len(seen)).zfill(width).encode())
+
+    return _NODE.sub(one, pdf)
 
 
 def print_report(job: Job, out: Path) -> Path:

@@ -260,3 +260,15 @@ def test_each_page_shares_the_same_headline_figure_in_both_languages() -> None:
         en, ja = meta("en", md.stem), meta("ja", md.stem)
         assert en.get("share_figure") == ja.get("share_figure"), md.stem
         assert catalog.word("en", f"publishing.share.pages.{md.stem}")  # a label for its image
+
+
+def test_two_prints_that_differ_only_in_structure_ids_and_time_become_the_same_bytes() -> None:
+    from build_scripts.pdf import stable_dates
+
+    def printed(first: int, when: str) -> bytes:
+        return (f"/CreationDate (D:{when}+00'00')\n<</ID (node{first:08d})>> <</ID (node{first + 1:08d})>>\n"
+                f"/Names [(node{first:08d}) 1 0 R (node{first + 1:08d}) 2 0 R]").encode()
+
+    a, b = printed(220, "20261201165851"), printed(301, "20261201170102")
+    assert a != b and stable_dates(a, "2025-01-31") == stable_dates(b, "2025-01-31")
+    assert len(stable_dates(a, "2025-01-31")) == len(a)  # same length: no offset in the file moves
