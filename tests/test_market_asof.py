@@ -163,6 +163,7 @@ def test_market_value_lost_sources() -> None:
     assert given.times_prior_record_low == pytest.approx(given.value_lost_busd / 279)
 
 
+@pytest.mark.slow
 def test_demand_tables_from_facts() -> None:
     _, facts = real()
     dc = data_center_revenue(facts, "2026-08-20").set_index("fact_id")

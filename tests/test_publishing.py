@@ -231,6 +231,7 @@ def cffconvert(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(exe), "--validate", "-i", str(path)], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_citation_cff_is_valid_cff_1_2_0_and_never_names_latest(tmp_path: Path) -> None:
     path = ROOT / "CITATION.cff"
     res = cffconvert(path)

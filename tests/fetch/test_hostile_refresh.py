@@ -217,6 +217,7 @@ EDGAR_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(EDGAR_CASES))
 def test_an_edgar_payload_with_unexpected_fields_is_refused_and_writes_nothing(
     case: str, data_dir, mimic, tmp_path, capsys
