@@ -99,19 +99,6 @@ class Fact(BaseModel):
         return dt.date(parts[0], parts[1], parts[2])
 
     @property
-    def number(self) -> float:
-        """The value as a number; the units check has made sure a numeric unit holds one."""
-        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
-            raise TypeError(f"fact '{self.id}' holds {type(self.value).__name__}, not a number")
-        return float(self.value)
-
-    def part(self, key: str) -> Any:
-        """One named part of a value with parts (a per-stage or per-field record)."""
-        if not isinstance(self.value, dict):
-            raise TypeError(f"fact '{self.id}' has no named parts")
-        return self.value[key]
-
-    @property
     def grade(self) -> str:
         """`evidence/seen_in`, e.g. 'news/copy' (see build_scripts/grades.py)."""
         return f"{self.evidence}/{self.seen_in.kind if self.seen_in else 'not_seen'}"

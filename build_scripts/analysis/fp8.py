@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..facts import Fact
-from .metric import FACTS_LOCATION, Ledger, Metric, in_unit, mapping, visible
+from .metric import FACTS_LOCATION, Ledger, Metric, in_unit, mapping, number, visible
 
 # Storage width of each format (by definition of the formats, not a sourced claim).
 FORMAT_BITS = {"fp32": 32, "bf16": 16, "fp8": 8}
@@ -220,7 +220,7 @@ def dally_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> pd.D
     rows = [
         {
             "factor": name,
-            "gain_x": facts[fid].number,
+            "gain_x": number(facts[fid]),
             "log_share_pct": ms[f"dally_{name}_log_share_pct"].value,
             "fact_id": fid,
             "grade": facts[fid].grade,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..facts import Fact
-from .metric import FACTS_LOCATION, Ledger, Metric, mapping
+from .metric import FACTS_LOCATION, Ledger, Metric, mapping, number
 
 BF16_BYTES = 2
 LLAMA_ARCH = "llama31_405b_config"
@@ -280,7 +280,7 @@ def kv_claim_context(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     v2_mla, v2_mha = ms["v2_mla_kv_elements_per_token"], ms["v2_mha_kv_elements_per_token"]
     llama = ms.get("llama31_405b_to_v3_mla_kv_x")
     return KvClaimContext(
-        published_reduction_pct=f.number,
+        published_reduction_pct=number(f),
         baseline=f.baseline or "",
         caveat=f.note or "",
         v2_mla_vs_same_shape_mha_reduction_pct=100 * (1 - v2_mla.value / v2_mha.value),

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..facts import Fact
-from .metric import Ledger, Metric, visible
+from .metric import Ledger, Metric, mapping, visible
 
 R1 = "deepseek_r1_launch"
 FIELDS = ("input_cache_hit", "input_cache_miss", "output")
@@ -52,8 +52,8 @@ def api_price_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> 
             "note": f.note or "",
         }
         for k in FIELDS:
-            row[f"{k}_usd"] = float(f.part(k))
-            row[f"{k}_vs_r1_x"] = float(f.part(k)) / float(r1.part(k)) if r1 else None
+            row[f"{k}_usd"] = float(mapping(f)[k])
+            row[f"{k}_vs_r1_x"] = float(mapping(f)[k]) / float(mapping(r1)[k]) if r1 else None
         rows.append(row)
     df = pd.DataFrame(rows, columns=COLUMNS)
     return df.sort_values(["price_date", "fact_id"], ignore_index=True)
@@ -76,7 +76,7 @@ def api_price_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -
         for k in FIELDS:
             led.add(
                 f"api_{k}_{fid.replace('-', '_')}_vs_r1_x",
-                float(f.part(k)) / float(r1.part(k)),
+                float(mapping(f)[k]) / float(mapping(r1)[k]),
                 "x",
                 f"{k} price of {fid} / {k} price of R1 (USD per 1M tokens)",
                 fid,

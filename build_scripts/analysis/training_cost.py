@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..facts import Fact
-from .metric import Ledger, Metric, weakest
+from .metric import Ledger, Metric, number, weakest
 
 STAGES = ("pretraining", "context_extension", "post_training")
 PRICE = "v3_rental_price_assumption"
@@ -182,8 +182,8 @@ def training_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None)
     rows = []
     for s in (*STAGES, "total"):
         hours_f, cost_f = led.fact(f"v3_gpu_hours_{s}"), led.fact(f"v3_cost_usd_{s}")
-        hours = hours_f.number
-        computed, reported = hours * price, cost_f.number * 1e6
+        hours = number(hours_f)
+        computed, reported = hours * price, number(cost_f) * 1e6
         rows.append(
             {
                 "stage": s,
@@ -206,7 +206,7 @@ def r1_rl_cost_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     metrics = {m.name: m for m in training_cost_metrics(facts, as_of)}
     if "r1_rl_cost_usd_computed" not in metrics:
         return pd.DataFrame(columns=cols)
-    price = facts[PRICE].number
+    price = number(facts[PRICE])
     rows = []
     for name in [c[0] for c in R1_COMPONENTS] + ["r1_rl_total"]:
         m = metrics[f"{name}_gpu_hours"]
