@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 
@@ -20,14 +20,19 @@ from ..errors import DataError
 from ..facts import Fact
 
 FACTS_LOCATION = "data/facts"
+# A figure is a number, or a date or a word the pages print and the claims compare (a window start, "yes").
+MetricValue = float | int | str | dt.date
+# A ledger's figures are all numbers (`Metric[float]`), so arithmetic on them needs no checks; a
+# list that mixes them with dates and words is a `list[Metric[MetricValue]]`.
+V_co = TypeVar("V_co", bound=MetricValue, covariant=True)
 
 
 @dataclass(frozen=True)
-class Metric:
+class Metric(Generic[V_co]):
     """One derived figure, with the ids it was computed from and the formula used."""
 
     name: str
-    value: float
+    value: V_co
     unit: str
     inputs: tuple[str, ...]
     formula: str
@@ -105,10 +110,10 @@ class Ledger:
     def __init__(self, facts: Mapping[str, Fact], as_of: dt.date | None = None) -> None:
         self.facts = facts
         self.as_of = as_of
-        self.metrics: dict[str, Metric] = {}
-        self.borrowed: dict[str, Metric] = {}
+        self.metrics: dict[str, Metric[float]] = {}
+        self.borrowed: dict[str, Metric[float]] = {}
 
-    def borrow(self, metric: Metric) -> Metric:
+    def borrow(self, metric: Metric[float]) -> Metric[float]:
         """Use a metric computed elsewhere as an input, without re-reporting it."""
         self.borrowed[metric.name] = metric
         return metric
@@ -123,7 +128,7 @@ class Ledger:
         f = self.facts.get(fid)
         return f is not None and (self.as_of is None or f.day <= self.as_of)
 
-    def add(self, name: str, value: float, unit: str, formula: str, *inputs: str) -> Metric:
+    def add(self, name: str, value: float, unit: str, formula: str, *inputs: str) -> Metric[float]:
         """Record a metric; its grade is the weakest of its inputs."""
         if name in self.metrics:
             raise ValueError(f"metric '{name}' defined twice")
@@ -139,11 +144,11 @@ class Ledger:
         known = self.metrics.get(name) or self.borrowed[name]
         return known.value
 
-    def result(self) -> list[Metric]:
+    def result(self) -> list[Metric[float]]:
         return list(self.metrics.values())
 
 
-def metrics_frame(metrics: Iterable[Metric]) -> pd.DataFrame:
+def metrics_frame(metrics: Iterable[Metric[MetricValue]]) -> pd.DataFrame:
     """Metrics as a DataFrame (one row each) for a 'how we computed this' table."""
     rows = [
         {
