@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,8 @@ def april_low_date(
         return f"{NOT_YET}: April 2025 is not over as of {as_of.date()}"
     s = closes_of(closes, ticker, as_of)
     april = s.loc[LOW_MONTH.start_time:last]
-    return april.idxmin() if not april.empty else f"{NO_DATA}: no {ticker} closes in April 2025"
+    # The closes are indexed by session date, so the label of the lowest close is a Timestamp.
+    return cast(pd.Timestamp, april.idxmin()) if not april.empty else f"{NO_DATA}: no {ticker} closes in April 2025"
 
 
 def default_entries(closes: pd.DataFrame, as_of: DateLike) -> dict[str, pd.Timestamp | str]:
@@ -99,14 +101,14 @@ def hold(
     exit_target: pd.Timestamp | None,
     months: int | None,
     as_of: pd.Timestamp,
-) -> dict:
+) -> dict[str, Any]:
     """Return from the entry close to the first close on/after the target date."""
     if entry not in s.index:
         return {"status": NO_DATA, "reason": f"no close on the entry day {entry.date()}"}
     target = entry + pd.DateOffset(months=months) if months is not None else exit_target
     if target is None:
         return {"status": NO_DATA, "reason": "no common last date"}
-    out: dict = {"target_date": target}
+    out: dict[str, Any] = {"target_date": target}
     if target > as_of:
         return {
             **out,
@@ -145,7 +147,9 @@ def run_backtest(
     entries = dict(entries) if entries is not None else default_entries(closes, as_of)
     last = common_last_date(closes, assets, as_of)
     series = {a: closes_of(closes, a, as_of) for a in assets}
-    e_rows, r_rows, d_rows = [], [], []
+    e_rows: list[dict[str, Any]] = []
+    r_rows: list[dict[str, Any]] = []
+    d_rows: list[dict[str, Any]] = []
     for name, when in entries.items():
         if isinstance(when, str):
             e_rows.append(

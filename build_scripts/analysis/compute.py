@@ -16,7 +16,7 @@ from .flops import flops_metrics, gap_decomposition_table, utilisation_table
 from .fp8 import dally_table, fp8_metrics, fp8_throughput_table, weight_memory_table
 from .hardware import cost_range_table, hardware_claims_table, hardware_metrics
 from .kvcache import KvClaimContext, kv_cache_table, kv_claim_context, kv_metrics
-from .metric import Metric, mapping, metrics_frame
+from .metric import Metric, MetricValue, mapping, metrics_frame
 from .params import moe_models_table, param_breakdown, param_metrics
 from .prices_api import api_price_metrics, api_price_table
 from .timeline import prior_art_timeline
@@ -61,9 +61,9 @@ __all__ = [
 V3_CONFIG = "deepseek_v3_config_671b"
 
 
-def all_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def all_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[MetricValue]]:
     """Every derived metric of the technical sections, in section order; names are unique."""
-    out: list[Metric] = []
+    out: list[Metric[MetricValue]] = []
     for fn in (
         training_cost_metrics,
         hardware_metrics,

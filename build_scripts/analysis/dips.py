@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -98,7 +98,7 @@ def below_high_entries(
 
 
 def forward_returns(
-    s: pd.Series, dates: pd.DatetimeIndex, months: int, as_of: pd.Timestamp
+    s: pd.Series, dates: pd.Index, months: int, as_of: pd.Timestamp
 ) -> pd.DataFrame:
     """Return from each entry close to the first close on/after entry + `months` (vectorised:
     the investor page ranks every trading day of a decade)."""
@@ -198,10 +198,10 @@ def rank_dips(
     return DipResult(entries, pd.DataFrame(summary))
 
 
-def _event_rank(e: pd.DataFrame, event: pd.Timestamp, as_of: pd.Timestamp, months: int) -> dict:
+def _event_rank(e: pd.DataFrame, event: pd.Timestamp, as_of: pd.Timestamp, months: int) -> dict[str, Any]:
     """Where the event (or the entry that stands for its episode) ranks under one rule."""
     ranked = e.loc[e["status"] == OK]
-    out: dict = {
+    out: dict[str, Any] = {
         "n_entries": len(e),
         "n_ranked": len(ranked),
         "event_is_entry": bool(e["is_event"].any()),

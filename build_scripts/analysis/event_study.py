@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,7 @@ def aligned_returns(
     return r, m
 
 
-def _event_pos(index: pd.DatetimeIndex, spec: EventSpec) -> int | str:
+def _event_pos(index: pd.Index, spec: EventSpec) -> int | str:
     i = int(index.searchsorted(spec.event_date, side="left"))
     if i >= len(index):
         return f"no session on/after {spec.event_date.date()} in the data"
@@ -182,7 +183,7 @@ def robust_fit(r: np.ndarray, m: np.ndarray, cut_sigma: float) -> tuple[Fit, int
     return market_model(keep_r, m), int(far.sum())
 
 
-def window_stats(ar: np.ndarray, e: int, a: int, b: int, sigma: float, spec: EventSpec) -> dict:
+def window_stats(ar: np.ndarray, e: int, a: int, b: int, sigma: float, spec: EventSpec) -> dict[str, Any]:
     """CAR over [a, b] around position `e`: value, t, standard error, interval and the minimum
     detectable effect, all in percent (pp for the error terms). Missing if the window is not over."""
     key = f"car_{a}_{b}"
@@ -195,7 +196,7 @@ def window_stats(ar: np.ndarray, e: int, a: int, b: int, sigma: float, spec: Eve
                             spec.mde_factor * se * 100), strict=True))
 
 
-def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.DataFrame]:
+def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict[str, Any], pd.DataFrame]:
     """Fit, day-0 AR and CARs for one return series; returns (stats row, AR path)."""
     e = _event_pos(r.index, spec)
     if isinstance(e, str):
@@ -208,7 +209,7 @@ def study_one(r: pd.Series, m: pd.Series, spec: EventSpec) -> tuple[dict, pd.Dat
         }, pd.DataFrame()
     rv, mv = r.to_numpy(dtype=float), m.to_numpy(dtype=float)
     fit, dropped = robust_fit(rv[max(lo, 0) : hi + 1], mv[max(lo, 0) : hi + 1], spec.outlier_cut_sigma)
-    row: dict = {
+    row: dict[str, Any] = {
         "n_obs": fit.n,
         "n_dropped": dropped,
         "est_start": r.index[max(lo, 0)],
@@ -369,7 +370,7 @@ def run_event_study(
     )
 
 
-def _raw_day0(s: pd.Series, spec: EventSpec) -> dict:
+def _raw_day0(s: pd.Series, spec: EventSpec) -> dict[str, Any]:
     """The benchmark's own day-0 return, so it can still appear in the day-0 ranking."""
     r = _returns(s, spec.max_gap_days)
     e = _event_pos(r.index, spec)
@@ -384,7 +385,7 @@ def _group_portfolios(
     bench: pd.Series,
     spec: EventSpec,
     bsym: str,
-) -> tuple[list[dict], list[pd.DataFrame]]:
+) -> tuple[list[dict[str, Any]], list[pd.DataFrame]]:
     """Equal-weighted portfolio per group (members with a valid fit, one calendar per group)."""
     rows, paths = [], []
     by_group: dict[str, list[str]] = {}

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..facts import Fact
-from .metric import Ledger, Metric, in_unit, mapping
+from .metric import Ledger, Metric, in_unit, mapping, number
 
 SECONDS_PER_HOUR = 3600
 # The rule of thumb's constant: FLOPs per active parameter per token (forward and backward pass).
@@ -47,7 +47,7 @@ def maverick_tokens_trillion(fact: Fact) -> float:
     return in_unit(fact, "trillion tokens", "maverick")
 
 
-def flops_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def flops_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[float]]:
     """FLOPs, utilisation and the Llama-vs-V3 gap decomposition.
 
     Metric names: v3_training_flops_6nd, llama31_405b_training_flops_6nd,
@@ -250,7 +250,7 @@ def utilisation_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -
                 "run": run,
                 "gpu": gpu,
                 "training_flops": ms[flops_name].value,
-                "gpu_hours": float(facts[hours_id].value),
+                "gpu_hours": number(facts[hours_id]),
                 "achieved_tflops_per_gpu": ms[f"{run}_achieved_flops_per_gpu"].value / TFLOPS,
                 "peak_bf16_tflops": float(spec["bf16_dense_tflops"]),
                 "peak_fp8_tflops": float(spec["fp8_dense_tflops"]),

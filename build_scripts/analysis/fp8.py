@@ -88,7 +88,7 @@ def granularity(fact: Fact) -> tuple[int, int]:
 
 def fp8_metrics(
     facts: Mapping[str, Fact], as_of: dt.date | None = None, scale_bits: int = FP32_SCALE_BITS
-) -> list[Metric]:
+) -> list[Metric[float]]:
     """Scaling-factor overhead, FP8/BF16 peak ratio on Hopper, and Dally's factors in log terms.
 
     Metric names: fp8_activation_tile_elements, fp8_weight_block_elements,

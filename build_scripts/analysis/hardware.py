@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..facts import Fact
 from ..hardware_claims import load_claim_words
-from .metric import Ledger, Metric, round_sig, visible, weakest
+from .metric import Ledger, Metric, number, round_sig, visible, weakest
 from .training_cost import training_cost_metrics
 
 # The chart's ranges keep this many significant figures: the estimates carry no more.
@@ -46,7 +46,7 @@ def hardware_claims_table(facts: Mapping[str, Fact], as_of: dt.date | None = Non
     return pd.DataFrame(rows)
 
 
-def hardware_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def hardware_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[float]]:
     """Fleet vs training cluster, and hardware outlay as multiples of the training-run figure.
 
     Metric names: semianalysis_total_gpus, hopper_fleet_vs_v3_cluster_x,
@@ -161,15 +161,15 @@ def cost_range_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) ->
     if floor is not None and capex is not None:
         add(
             "DeepSeek hardware outlay (estimate)",
-            float(floor.value) * 1e6,
-            float(capex.value) * 1e9,
+            number(floor) * 1e6,
+            number(capex) * 1e9,
             (floor.id, capex.id),
             weakest((floor.grade, capex.grade)),
             "low: stated floor on hardware spend; high: server capex estimate",
         )
     opex = seen.get("semianalysis_operating_cost")
     if capex is not None and opex is not None:
-        total = float(capex.value) * 1e9 + float(opex.value) * 1e6
+        total = number(capex) * 1e9 + number(opex) * 1e6
         add(
             "hardware + operating cost, ~4 years (estimate)",
             total,

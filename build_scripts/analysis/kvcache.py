@@ -157,7 +157,7 @@ def kv_cache_table(
     return pd.DataFrame(out)
 
 
-def kv_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def kv_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[float]]:
     """The headline KV-cache comparisons, each checked against the facts where one exists.
 
     Metric names: v3_mla_kv_elements_per_token, v3_mla_kv_bytes_per_token_bf16,

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from .backtest import ASSETS, HORIZONS, LOW_MONTH, hold
 from .dips import DEFAULT_RULES, WINDOW, forward_returns
 from .event_study import BENCHMARK, EventSpec
 from .market import MarketResults
-from .metric import Metric
+from .metric import Metric, MetricValue
 from .recovery import DATA_ENDED, NEVER, NOT_YET, OK, closes_of
 
 # The 12-month comparisons of the investor call: market, large-cap tech and two chip funds.
@@ -48,7 +49,7 @@ class Collector:
 
     # The facts known on the date: a figure resting on facts carries the weakest of their grades.
     facts: Mapping[str, Fact] = field(default_factory=dict)
-    metrics: list[Metric] = field(default_factory=list)
+    metrics: list[Metric[MetricValue]] = field(default_factory=list)
     # Figures the analysis knows but could not compute on this date (kept, so that a claim test
     # naming one is told apart from a test naming a figure that does not exist at all).
     absent: set[str] = field(default_factory=set)
@@ -83,8 +84,8 @@ def _plain(value: object) -> float | int | str | dt.date | None:
     return f if math.isfinite(f) else None
 
 
-def market_metrics(res: MarketResults, closes: pd.DataFrame,
-                   event: EventDef, spec: EventSpec | None = None, collector: Collector | None = None) -> list[Metric]:
+def market_metrics(res: MarketResults, closes: pd.DataFrame, event: EventDef, spec: EventSpec | None = None,
+                   collector: Collector | None = None) -> list[Metric[MetricValue]]:
     """Every market figure the pages print or the claims test, by name."""
     spec = spec or res.event_study.spec
     c = collector if collector is not None else Collector()
@@ -208,15 +209,17 @@ def _event_study(c: Collector, res: MarketResults, spec: EventSpec) -> None:
         c.add(f"es_{grp}_car20_pct", r[f"car_0_{last}_pct"], "pct_change", "group CAR over the last CAR window")
         c.add(f"es_{grp}_t_car20", r[f"t_car_0_{last}"], "t", "CAR ÷ (σ√L)")
     if "chips" in g.index and "hyperscalers_software" in g.index:
-        c.add("es_chips_minus_software_ar0_pp", g.loc["chips", "ar_day0_pct"] - g.loc["hyperscalers_software",
-              "ar_day0_pct"], "pp", "chips group AR − hyperscalers and software group AR, day 0")
+        ar0 = g["ar_day0_pct"].astype(float)
+        c.add("es_chips_minus_software_ar0_pp", ar0["chips"] - ar0["hyperscalers_software"], "pp",
+              "chips group AR − hyperscalers and software group AR, day 0")
 
 
 def _after(s: pd.Series, start: pd.Timestamp, sessions: int) -> pd.Timestamp | None:
     """The session `sessions` after `start` in `s`'s own calendar, or None if not reached yet."""
     if start not in s.index:
         return None
-    i = int(s.index.get_loc(start)) + sessions
+    # The closes have one row per session date, so a date's location is a single position.
+    i = cast(int, s.index.get_loc(start)) + sessions
     return s.index[i] if i < len(s.index) else None
 
 
@@ -256,7 +259,8 @@ def _recovery(c: Collector, res: MarketResults) -> None:
     rec = res.recovery
     shown = rec[rec["status"].isin([OK, NEVER, DATA_ENDED])]
     for r in shown.itertuples():
-        t, inputs = r.ticker, (f"snapshot:{r.ticker}",)
+        t = str(r.ticker)
+        inputs = (f"snapshot:{t}",)
         c.add(f"{slug(t)}_day0_return_pct", r.day1_pct, "pct_change", "close on the event day ÷ last close before − 1",
               inputs)
         ok = r.status == OK
@@ -287,15 +291,16 @@ def _backtest(c: Collector, res: MarketResults, closes: pd.DataFrame) -> None:
     r = res.backtest.returns
     shock = r[r["entry"] == "shock_2025-01-27"]
     for row in shock.itertuples():
-        tag = "to_last" if row.horizon == "latest" else row.horizon
+        tag = "to_last" if row.horizon == "latest" else str(row.horizon)
         if row.asset == "NVDA" and row.horizon == "12m":
             c.add("backtest_12m_end_date", row.exit_date if row.status == OK else row.target_date, "date",
                   "event day + 12 months (first close on/after)")
         if row.asset == "NVDA" and row.horizon == "latest" and row.status == OK:
             c.add("backtest_last_date", row.exit_date, "date", "last date with prices for all compared series")
         if row.status == OK:
-            c.add(f"{row.asset.lower()}_{tag}_return_pct", row.return_pct, "pct_change",
-                  "exit close ÷ entry close (event day) − 1", (f"snapshot:{row.asset}",))
+            asset = str(row.asset)
+            c.add(f"{asset.lower()}_{tag}_return_pct", row.return_pct, "pct_change",
+                  "exit close ÷ entry close (event day) − 1", (f"snapshot:{asset}",))
     nv = shock[(shock["asset"] == "NVDA") & (shock["status"] == OK)].set_index("horizon")["return_pct"]
     for a in ASSETS[1:]:
         other = shock[(shock["asset"] == a) & (shock["status"] == OK)].set_index("horizon")["return_pct"]
@@ -324,7 +329,7 @@ def _entries(c: Collector, res: MarketResults) -> None:
     r, d = res.backtest.returns, res.backtest.drawdowns
     nv = ("snapshot:NVDA",)
     for e in res.backtest.entries.itertuples():
-        tag = {"shock_2025-01-27": "shock", "pre_shock_2025-01-24": "pre", "april_2025_low": "april"}.get(e.entry)
+        tag = {"shock_2025-01-27": "shock", "pre_shock_2025-01-24": "pre", "april_2025_low": "april"}.get(str(e.entry))
         if tag is None or e.status != OK:
             continue
         c.add(f"bt_{tag}_entry_date", e.entry_date, "date", "entry close", nv)
@@ -335,15 +340,17 @@ def _entries(c: Collector, res: MarketResults) -> None:
         dd = d[(d["entry"] == e.entry) & (d["asset"] == "NVDA") & (d["horizon"] == "latest")] if len(d) else d
         if not len(dd):
             continue
-        x = dd.iloc[0]
-        c.add(f"bt_{tag}_max_drawdown_pct", x["max_drawdown_pct"], "pct_change",
+        dd_row = dd.iloc[0]
+        c.add(f"bt_{tag}_max_drawdown_pct", dd_row["max_drawdown_pct"], "pct_change",
               "largest fall from a running peak, entry to last common date", nv)
-        c.add(f"bt_{tag}_worst_vs_cost_pct", x["worst_vs_cost_pct"], "pct_change", "lowest close ÷ entry close − 1", nv)
-        c.add(f"bt_{tag}_days_below_cost", x["days_below_cost"], "sessions", "trading days closing below the entry", nv)
-        c.add(f"bt_{tag}_underwater_days", x["underwater_days"], "sessions",
+        c.add(f"bt_{tag}_worst_vs_cost_pct", dd_row["worst_vs_cost_pct"], "pct_change",
+              "lowest close ÷ entry close − 1", nv)
+        c.add(f"bt_{tag}_days_below_cost", dd_row["days_below_cost"], "sessions",
+              "trading days closing below the entry", nv)
+        c.add(f"bt_{tag}_underwater_days", dd_row["underwater_days"], "sessions",
               "longest run of closes below the entry close", nv)
         for col in ("peak_date", "trough_date", "worst_vs_cost_date", "underwater_end"):
-            c.add(f"bt_{tag}_{col}", x[col], "date", col.replace("_", " "), nv)
+            c.add(f"bt_{tag}_{col}", dd_row[col], "date", col.replace("_", " "), nv)
 
 
 def _entry_percentile(c: Collector, closes: pd.DataFrame, as_of: pd.Timestamp, event: EventDef) -> None:
@@ -465,9 +472,11 @@ def _demand(c: Collector, res: MarketResults) -> None:
     c.add("capex_plans_after", int((y["plan_announced"] >= ev).sum()), "count", "of those, announced after it", ids)
     after = y[y["plan_announced"] >= ev]
     prior = cap[(cap["kind"] == "actual") & (cap["year"] == year - 1)].set_index("company")["mid_busd"]
-    pairs = [(r.plan_mid_busd, prior[r.company]) for r in after.itertuples() if r.company in prior.index]
-    if pairs:
-        c.add("capex_after_plans_vs_prior_year_pct", (sum(p for p, _ in pairs) / sum(a for _, a in pairs) - 1) * 100,
+    matched = after[after["company"].isin(prior.index)]
+    plans = matched["plan_mid_busd"].astype(float).tolist()
+    spent = prior.astype(float).loc[matched["company"]].tolist()
+    if plans:
+        c.add("capex_after_plans_vs_prior_year_pct", (sum(plans) / sum(spent) - 1) * 100,
               "pct_change", "plans announced after the event ÷ the same companies' previous-year spending − 1",
               ids)
     done = y[y["status"] == OK]

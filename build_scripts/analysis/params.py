@@ -142,7 +142,7 @@ def param_counts(cfg: Mapping[str, Any]) -> ParamCounts:
     return ParamCounts(int(df["total_params"].sum()), active + emb, active, emb)
 
 
-def param_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def param_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[float]]:
     """Config-derived counts for V3 and V2 against the papers, and V3's MTP / checkpoint size.
 
     Metric names: <m>_total_params_from_config_b, <m>_active_params_from_config_b (incl.

@@ -59,7 +59,7 @@ def api_price_table(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> 
     return df.sort_values(["price_date", "fact_id"], ignore_index=True)
 
 
-def api_price_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def api_price_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[float]]:
     """Price multiples against R1 for each other model and price field.
 
     Metric names: api_<field>_<fact_id>_vs_r1_x, e.g. api_output_openai_o1_vs_r1_x (o1 output

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -43,10 +43,10 @@ def closes_of(closes: pd.DataFrame, ticker: str, as_of: DateLike) -> pd.Series:
     return s.loc[(s.index <= to_ts(as_of)) & s.notna()]
 
 
-def first_on_or_after(index: pd.DatetimeIndex, target: pd.Timestamp) -> pd.Timestamp | None:
+def first_on_or_after(index: pd.Index, target: pd.Timestamp) -> pd.Timestamp | None:
     """First trading day on/after `target`, or None when the data stop before it."""
     i = int(index.searchsorted(target, side="left"))
-    return index[i] if i < len(index) else None
+    return pd.Timestamp(index[i]) if i < len(index) else None
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
     return int(starts[k]), int(ends[k] - starts[k])
 
 
-def recovery_row(s: pd.Series, ref_date: pd.Timestamp, as_of: pd.Timestamp) -> dict:
+def recovery_row(s: pd.Series, ref_date: pd.Timestamp, as_of: pd.Timestamp) -> dict[str, Any]:
     """When `s` first closed strictly above its close on `ref_date`, counted in its trading days.
 
     Day 1 is the first session after `ref_date`; a ticker that rose on that day has recovered in 1.

@@ -19,7 +19,7 @@ from ..market.tickers import Ticker
 from .compute import all_metrics
 from .market import MarketResults, analyse_market
 from .market_metrics import Collector, market_metrics
-from .metric import Metric
+from .metric import Metric, MetricValue
 from .technique_metrics import technique_metrics
 
 
@@ -28,16 +28,16 @@ class Results:
     """What the analysis found on one as-of date. Absent names are figures not computable yet."""
 
     as_of: dt.date
-    metrics: Mapping[str, Metric]
+    metrics: Mapping[str, Metric[MetricValue]]
     market: MarketResults
     facts: Mapping[str, Fact] = field(repr=False)
     # Figures the analysis knows of but could not compute on this date.
     absent: frozenset[str] = frozenset()
 
-    def get(self, name: str) -> Metric | None:
+    def get(self, name: str) -> Metric[MetricValue] | None:
         return self.metrics.get(name)
 
-    def value(self, name: str) -> object:
+    def value(self, name: str) -> MetricValue:
         return self.metrics[name].value
 
     def has(self, *names: str) -> bool:
@@ -50,7 +50,7 @@ def analyse(facts: Mapping[str, Fact], prices: pd.DataFrame, tickers: Mapping[st
     event = event or load_event()
     market = analyse_market(prices, facts, as_of, tickers=tickers)
     closes = wide_closes(prices.loc[prices["date"] <= pd.Timestamp(as_of)])
-    found: dict[str, Metric] = {}
+    found: dict[str, Metric[MetricValue]] = {}
     collector = Collector(facts=facts)
     for m in (*all_metrics(facts, as_of), *technique_metrics(facts, as_of),
               *market_metrics(market, closes, event, collector=collector)):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import grades
 from ..facts import Fact, load_families
-from .metric import Metric
+from .metric import Metric, MetricValue
 from .params import moe_models_table
 from .timeline import prior_art_timeline
 
@@ -42,8 +42,8 @@ def prior_art_frame(facts: Mapping[str, Fact], as_of: dt.date | None) -> pd.Data
     return df.reset_index(drop=True)
 
 
-def technique_metrics(facts: Mapping[str, Fact], as_of: dt.date | None) -> list[Metric]:
-    out: list[Metric] = []
+def technique_metrics(facts: Mapping[str, Fact], as_of: dt.date | None) -> list[Metric[MetricValue]]:
+    out: list[Metric[MetricValue]] = []
 
     def add(name: str, value: float | str, unit: str, formula: str, ids: pd.Series | tuple[str, ...]) -> None:
         ids = tuple(ids)

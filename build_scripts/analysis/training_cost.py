@@ -25,7 +25,7 @@ R1_COMPONENTS = (
 )
 
 
-def training_cost_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric]:
+def training_cost_metrics(facts: Mapping[str, Fact], as_of: dt.date | None = None) -> list[Metric[float]]:
     """V3 stage costs recomputed (hours x $/h), consistency checks, and R1's RL cost if known.
 
     Metric names: v3_cost_usd_computed_<stage>, v3_gpu_hours_sum_of_stages,
