@@ -33,10 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .paths import BUILD, DATA, DOCS, ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Request
 
 LARGEST_SVG_GOAL = 80 * 1024
 LIGHTHOUSE = ROOT / "tests" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -102,7 +106,9 @@ def stage_analysis(runs: int) -> dict[str, Any]:
             "series": int(inp.closes.shape[1]), "rows": len(inp.prices)}
 
 
-STAGES = {"clean": stage_clean, "rebuild": stage_rebuild, "bare": stage_bare, "analysis": stage_analysis}
+# Each stage takes its own arguments (a site folder, an epoch, a number of runs): main() passes them.
+STAGES: dict[str, Callable[..., dict[str, Any]]] = {
+    "clean": stage_clean, "rebuild": stage_rebuild, "bare": stage_bare, "analysis": stage_analysis}
 
 
 def run_stage(name: str, env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -177,6 +183,16 @@ def file_for(site: Path, url_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+def same_site_requests(base: str, urls: set[str]) -> Callable[[Request], None]:
+    """A page's request listener that keeps the URLs the page fetches from the site itself."""
+
+    def keep(request: Request) -> None:
+        if request.url.startswith(base):
+            urls.add(request.url)
+
+    return keep
+
+
 def page_weights(site: Path) -> list[dict[str, Any]]:
     """What a 390 px phone fetches for each page: at first view, and after scrolling to the end."""
     from urllib.parse import unquote, urlsplit
@@ -202,7 +218,7 @@ def page_weights(site: Path) -> list[dict[str, Any]]:
         for path in site_pages():
             page = ctx.new_page()
             urls: set[str] = set()
-            page.on("request", lambda r, urls=urls: urls.add(r.url) if r.url.startswith(base) else None)
+            page.on("request", same_site_requests(base, urls))
             page.goto(f"{base}/{path}")
             page.wait_for_load_state("networkidle")
             first = sizes(set(urls))

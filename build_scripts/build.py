@@ -141,6 +141,7 @@ def _cached(path: Path, compute):
 def analyse(inp: Inputs, sections: tuple = SECTIONS) -> tuple[Values, Products]:
     """Page values and products. Sections only read `inp`, so their order cannot change the output."""
     inp = inp if inp.results is not None else study(inp)
+    assert inp.results is not None  # study() always fills it in
     values = Values(inp.facts, ticker_names={t: {"en": k.name, "ja": k.name_ja} for t, k in inp.tickers.items()})
     for m in inp.results.metrics.values():
         values.computed(m)

@@ -290,6 +290,8 @@ def record(versions_: list[str], repo: Path = ROOT, editions_file: Path = DATA /
     digest, _ = frozen.working_tree(repo)
     lines = editions_file.read_text(encoding="utf-8").splitlines(keepends=True)
     root = yaml.compose("".join(lines), Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):  # ed_mod.load has read it as a mapping already
+        raise DataError(ed_mod.FILE, "the file", "is not a mapping of editions")
     entries = next(v for k, v in root.value if k.value == "editions").value
     for entry in entries:
         fields = {k.value: v for k, v in entry.value}

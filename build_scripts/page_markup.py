@@ -107,7 +107,7 @@ class ReportMarkup(Treeprocessor):
             box.set("aria-labelledby", label)
         rows = table.findall("./tbody/tr")
         if len(rows) >= LONG_TABLE_ROWS:
-            box.set("class", box.get("class") + " long-table")
+            box.set("class", box.get("class", "") + " long-table")
             box.set("style", f"--table-height:{table_height_em(rows)}em")
         if len(rows) >= UNINDEXED_TABLE_ROWS:
             # Material's search plugin skips this element and then removes the attribute.

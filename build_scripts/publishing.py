@@ -110,8 +110,11 @@ def up(page) -> str:
 def newest_fact(markdown: str, ctx: dict) -> tuple[str, str] | None:
     """(fact id, ISO date) of the newest fact any figure on the page rests on."""
     table = ctx["publishing"]["newest_fact"]
-    found = [table[r] for r in set(_REF.findall(markdown)) if r in table]
-    return tuple(max(found, key=lambda x: (x[1], x[0]))) if found else None  # type: ignore[return-value]
+    found: list[list[str]] = [table[r] for r in set(_REF.findall(markdown)) if r in table]
+    if not found:
+        return None
+    fact_id, day = max(found, key=lambda x: (x[1], x[0]))
+    return fact_id, day
 
 
 def asof_line(markdown: str, page, config, ctx: dict, ident: dict) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -394,7 +394,7 @@ def _table(outcomes: list[Outcome]) -> Table:
         "Status",
         "Notes",
     ):
-        justify = "right" if col in ("New rows", "Revised", "Stale") else "left"
+        justify: JustifyMethod = "right" if col in ("New rows", "Revised", "Stale") else "left"
         table.add_column(col, justify=justify, overflow="fold")
     styles = {
         UPDATED: "green",

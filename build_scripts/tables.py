@@ -120,7 +120,8 @@ class Table:
         out: list[list[str] | None] = []
         for c in self.columns:
             keys = [sort_value(rec[c.sort or c.key]) for rec in records]
-            out.append(None if any(k is None for k in keys) else keys)  # type: ignore[misc]
+            raw = [k for k in keys if k is not None]
+            out.append(raw if len(raw) == len(keys) else None)
         return out
 
     def markdown(self, lang: str) -> str:

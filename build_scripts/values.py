@@ -103,7 +103,11 @@ class Values:
     ) -> Value:
         """A value read straight from a fact (optionally one key of a dict value, rescaled)."""
         f = self.facts[fact_id]
-        raw = f.value[key] if key is not None else f.value
+        raw = f.value
+        if key is not None:
+            if not isinstance(raw, dict):
+                raise ValueError(f"fact '{fact_id}' has no key '{key}': its value is not a mapping")
+            raw = raw[key]
         value = raw * scale if isinstance(raw, int | float) else raw
         return self._add(Value(name or fact_id.replace("-", "_").replace(".", "_"), value, kind,
                                f"fact:{fact_id}", decimals, (fact_id,), grade=f.grade))

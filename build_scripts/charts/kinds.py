@@ -33,6 +33,8 @@ from . import formats
 from .style import Palette, colour
 
 Params = Mapping[str, Any]
+# A legend entry: one artist, or a container of them (the BarContainer of a bar series).
+Handle = Artist | tuple[Artist, ...]
 
 
 class MissingWord(KeyError):
@@ -134,7 +136,7 @@ def scale_axis(ax: Axes, which: str, cfg: Params, values: pd.Series | None, lang
         axis.set_minor_formatter(NullFormatter())
 
 
-def legend(ax: Axes, handles: Sequence[Artist], cfg: Params) -> None:
+def legend(ax: Axes, handles: Sequence[Handle], cfg: Params) -> None:
     kw: dict[str, Any] = {"fontsize": cfg.get("fontsize", 9), "ncols": cfg.get("ncols", 1)}
     for k in ("handletextpad", "columnspacing"):
         if k in cfg:
@@ -189,7 +191,9 @@ def month_labels(days: Sequence[dt.date], lang: str) -> list[str]:
 
 
 def month_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp, months: Sequence[int] | str, lang: str) -> None:
-    if months == "auto":
+    if isinstance(months, str):
+        if months != "auto":
+            raise ValueError(f"month ticks '{months}': give 'auto' or a list of months")
         months = (1, 7) if (end - start).days > 400 else (1, 4, 7, 10)
     ticks = _month_ticks(start, end, months)
     ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in ticks]))
@@ -207,15 +211,14 @@ def bars(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pale
     d = rows(data, p)
     y = np.arange(len(d))
     series = p.get("series") or [{"value": p["value"], "colour": p.get("colour")}]
-    handles: list[Artist] = []
-    first = None
-    for s in series:
-        v = d[s["value"]].astype(float) * s.get("times", p.get("times", 1.0))
+    handles: list[Handle] = []
+    values = [d[s["value"]].astype(float) * s.get("times", p.get("times", 1.0)) for s in series]
+    for s, v in zip(series, values, strict=True):
         b = ax.barh(y, v.fillna(0).to_numpy(), color=colours(d, s.get("colour"), pal))
         if "legend" in s:
             b.set_label(w[f"legend.{s['legend']}"])
             handles.append(b)
-        first = v if first is None else first
+    first = values[0]  # the axis, the printed figures and the notes follow the first series
     ax.set_yticks(y, labels(d, p["label"], lang, w), fontsize=p.get("tick_fontsize"))
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
@@ -243,7 +246,7 @@ def columns(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: P
     x = np.arange(len(d))
     v = d[p["value"]].astype(float) * p.get("times", 1.0)
     cs = p["colour"]
-    handles = []
+    handles: list[Handle] = []
     for key in dict.fromkeys(d[cs["column"]]):
         m = (d[cs["column"]] == key).to_numpy()
         handles.append(ax.bar(x[m], v[m], color=row_colour(cs, key, pal), label=w[f"legend.{key}"]))
@@ -299,7 +302,7 @@ def ranges(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pa
     """One row per item: a thick bar from `low` to `high`, or a dot where they are equal, with the
     range printed beside it (`formats.usd_range`)."""
     d = rows(data, p)
-    for y, r in d.iterrows():
+    for y, (_, r) in enumerate(d.iterrows()):  # rows() numbers them from 0
         c = row_colour(p.get("colour"), r[p["colour"]["column"]] if isinstance(p.get("colour"), Mapping) else None, pal)
         lo, hi = float(r[p["low"]]), float(r[p["high"]])
         if lo == hi:
@@ -365,7 +368,8 @@ def lines(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pal
     _marks(ax, data, p.get("marks"), p, w, pal)
     _low_mark(ax, d, p.get("low_mark"), p, w, pal)
     if "pad_bottom" in p:
-        lo, hi = float(d[p["y"]].min()), float(d[p["y"]].max())
+        y_col: str = p["y"]
+        lo, hi = float(d[y_col].min()), float(d[y_col].max())
         ax.set_ylim(bottom=lo - p["pad_bottom"] * (hi - lo))
     if "dates" in p:
         x = pd.to_datetime(d[p["x"]])
@@ -385,6 +389,8 @@ def timeline(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: 
     present = list(dict.fromkeys(data[rc["column"]]))
     order = [r for r in rc["order"] if r in present][::-1]
     start, end = pd.Timestamp(p["start"]), pd.Timestamp(p["end"])
+    # Matplotlib places dates through its unit converters (a date axis, date ticks); its stubs type
+    # positions and limits as numbers only, hence the three ignores below.
     for _, r in data.iterrows():
         y = order.index(r[rc["column"]])
         day, own = pd.Timestamp(r[p["date"]]), bool(r[p["own"]])
@@ -392,14 +398,14 @@ def timeline(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: 
             ax.annotate(f"◀ {day.year}", (start, y), xytext=(2, 7), textcoords="offset points", color=pal.muted,
                         fontsize=8)
             day = start
-        ax.plot([day], [y], "s" if own else "o", color=pal.series[1] if own else pal.series[0], markersize=7,
-                alpha=0.9)
+        ax.plot([day], [y], "s" if own else "o",  # type: ignore[arg-type]
+                color=pal.series[1] if own else pal.series[0], markersize=7, alpha=0.9)
         if pd.notna(r[p["used"]]):
-            ax.plot([pd.Timestamp(r[p["used"]])], [y], "D", color=pal.text, markersize=7)
+            ax.plot([pd.Timestamp(r[p["used"]])], [y], "D", color=pal.text, markersize=7)  # type: ignore[arg-type]
     names = {g: labels(data[data[rc["column"]] == g].head(1), rc["label"], lang)[0] for g in order}
     ax.set_yticks(range(len(order)), [names[g] for g in order])
     ax.set_ylim(-0.6, len(order) - 0.4)
-    ax.set_xlim(start, end)
+    ax.set_xlim(start, end)  # type: ignore[arg-type]
     ax.grid(axis="y", visible=False)
     handles = [
         Line2D([], [], marker="o", linestyle="", color=pal.series[0], label=w["legend.others"]),
@@ -414,20 +420,24 @@ def grid(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pale
     """Rows × dates of categories (a verdict per claim and month-end). Each row is drawn as runs of
     one category, a bar per run, each marked with its category's shape so colour is never the only
     cue. Runs instead of cells keep the SVG small and show at a glance when a verdict moved."""
-    names = list(dict.fromkeys(data[p["rows"]]))
-    dates = sorted(data[p["columns"]].unique())
+    row_col: str = p["rows"]
+    date_col: str = p["columns"]
+    value_col: str = p["value"]
+    names: list[str] = list(dict.fromkeys(data[row_col]))
+    dates = sorted(data[date_col].unique())
     x_of = {d: i for i, d in enumerate(dates)}
     cmap, dark, shapes = p["colours"], set(p.get("dark_text", [])), p["markers"]
     runs: list[tuple[int, int, int, str]] = []  # (row, first column, last column, category)
     for y, name in enumerate(names):
-        row = data[data[p["rows"]] == name].sort_values(p["columns"])
-        for x, v in zip((x_of[d] for d in row[p["columns"]]), row[p["value"]], strict=True):
+        row = data[data[row_col] == name].sort_values(date_col)
+        categories: list[str] = row[value_col].tolist()
+        for x, v in zip((x_of[d] for d in row[date_col]), categories, strict=True):
             if runs and runs[-1][0] == y and runs[-1][3] == v and runs[-1][2] == x - 1:
                 runs[-1] = (y, runs[-1][1], x, v)
             else:
                 runs.append((y, x, x, v))
-    present = [v for v in p["order"] if v in set(data[p["value"]])]
-    first = data.drop_duplicates(p["value"]).set_index(p["value"])
+    present = [v for v in p["order"] if v in set(data[value_col])]
+    first = data.drop_duplicates(value_col).set_index(value_col)
     handles = []
     for v in present:
         mine = [r for r in runs if r[3] == v]
@@ -437,8 +447,8 @@ def grid(ax: Axes, data: pd.DataFrame, p: Params, w: Words, lang: str, pal: Pale
         mark = shapes[v]
         hollow = mark in ("o", "^", "s", "D")
         centres = ([(r[1] + r[2]) / 2 for r in mine], [r[0] for r in mine])
-        ax.scatter(*centres, marker=mark, s=p.get("mark_size", 30), linewidths=1.2, zorder=3,
-                   **({"facecolors": "none", "edgecolors": ink} if hollow else {"c": ink}))
+        paint: dict[str, Any] = {"facecolors": "none", "edgecolors": ink} if hollow else {"c": ink}
+        ax.scatter(*centres, marker=mark, s=p.get("mark_size", 30), linewidths=1.2, zorder=3, **paint)
         handles.append(Line2D([], [], linestyle="", marker=mark, markersize=6, markeredgewidth=1.1,
                               color=fill, markerfacecolor="none" if hollow else fill,
                               label=str(first.loc[v, f"{p['legend_label']}_{lang}"])))

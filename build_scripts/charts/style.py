@@ -12,12 +12,16 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 JA_FONT = "IPAexGothic"
 EN_FONT = "DejaVu Sans"
@@ -64,7 +68,7 @@ def ja_font_path() -> Path:
     return path
 
 
-def rc(lang: str, palette: Palette, salt: str) -> dict[str, object]:
+def rc(lang: str, palette: Palette, salt: str) -> dict[RcKeyType, Any]:
     ja_font_path()
     fonts = [JA_FONT, EN_FONT] if lang == "ja" else [EN_FONT, JA_FONT]
     return {

@@ -92,6 +92,7 @@ class Fetched:
 
 class PriceProvider(Protocol):
     name: str
+    client: HttpClient  # the refresh closes it when done
 
     def fetch(self, ticker: str, start: dt.date, symbol: str | None = None) -> Fetched: ...
 

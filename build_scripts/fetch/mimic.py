@@ -35,6 +35,7 @@ from .config import load_sources
 RECORDED = Path(__file__).with_name("recorded")
 EDGAR_PAYLOAD = RECORDED / "edgar_companyfacts_nvda.json"
 ZONES = {"XNYS": ("America/New_York", "09:30"), "XTKS": ("Asia/Tokyo", "09:00")}
+HOST = "127.0.0.1"  # the mimic serves this machine only
 
 
 def _num(value: Any) -> float | None:
@@ -77,12 +78,12 @@ def yahoo_payload(df: pd.DataFrame, symbol: str, code: str) -> dict[str, Any]:
 
 def tiingo_payload(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
-    for row in df.itertuples():
-        prices = {k: _num(float(getattr(row, k))) for k in ("open", "high", "low", "close")}
-        volume = None if _num(float(row.volume)) is None else int(row.volume)
+    for row in df.to_dict("records"):
+        prices = {k: _num(float(row[k])) for k in ("open", "high", "low", "close")}
+        volume = None if _num(float(row["volume"])) is None else int(row["volume"])
         out.append(
             {
-                "date": f"{row.date}T00:00:00.000Z",
+                "date": f"{row['date']}T00:00:00.000Z",
                 **prices,
                 "volume": volume,
                 **{f"adj{k.title()}": v for k, v in prices.items()},
@@ -143,7 +144,7 @@ def make_server(payloads: dict[str, bytes], port: int = 0) -> ThreadingHTTPServe
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    return ThreadingHTTPServer((HOST, port), Handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,8 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mimic: {err}", file=sys.stderr)
         return 2
     server = make_server(payloads, args.port)
-    host, port = server.server_address[:2]
-    print(f"mimic: serving {args.data_dir} on http://{host}:{port} (Ctrl-C to stop)", flush=True)
+    print(f"mimic: serving {args.data_dir} on http://{HOST}:{server.server_port} (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

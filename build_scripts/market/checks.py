@@ -96,8 +96,8 @@ def check_jumps(
     adjacent = pos.diff() == 1
     big = df[adjacent & (moves.abs() > limit_pct)]
     bad = [
-        f"{r.date} {moves[i]:+.1f}%"
-        for i, r in big.iterrows()
+        f"{r.date} {move:+.1f}%"
+        for (_, r), move in zip(big.iterrows(), moves.loc[big.index], strict=True)
         if (str(r.ticker), str(r.date)) not in allowed
     ]
     if bad:
