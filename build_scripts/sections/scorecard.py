@@ -114,7 +114,7 @@ def rule_words(steps: tuple[Step, ...], tests: tuple[Test, ...], book: ClaimsFil
     number = {t.id: f"T{i + 1}" for i, t in enumerate(tests)}
     parts = []
     for step in steps:
-        verdict = book.verdicts[step.verdict].label[lang]  # type: ignore[index]
+        verdict = book.verdicts[step.verdict].label[lang]
         conds = []
         for key, want in (("pass", step.when.passed), ("fail", step.when.fail),
                           ("inconclusive", step.when.inconclusive)):
@@ -144,7 +144,7 @@ def _changed(items: list, book: ClaimsFile, lang: str) -> str:
     if not items:
         return word(lang, "scorecard.never_changed")
     return Html("<br>").join(word(lang, "scorecard.changed_item", date=month_label(d, lang),
-                                  verdict=book.verdicts[v].label[lang])  # type: ignore[index]
+                                  verdict=book.verdicts[v].label[lang])
                              for d, v in items)
 
 
@@ -248,7 +248,7 @@ def vocabulary_table(book: ClaimsFile) -> Table:
         columns=(
             Column("verdict", both_words("scorecard.columns.word"), lambda k, lang: badge(k, book, lang)),
             Column("verdict", both_words("scorecard.columns.meaning"),
-                   lambda k, lang: book.verdicts[k].definition[lang]),  # type: ignore[index]
+                   lambda k, lang: book.verdicts[k].definition[lang]),
         ),
         caption=both_words("scorecard.caption.vocabulary"),
         wrap=True,
@@ -300,7 +300,7 @@ def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
         return None
     df = tl.copy()
     for lang in LANGS:
-        df[f"label_{lang}"] = [book.verdicts[v].label[lang] for v in df["verdict"]]  # type: ignore[index]
+        df[f"label_{lang}"] = [book.verdicts[v].label[lang] for v in df["verdict"]]
     last = df[df["date"] == df["date"].max()]
     counts = last["verdict"].value_counts()
     w = ChartWords("scorecard", "verdict-timeline")
