@@ -64,7 +64,8 @@ def data_file(inp: Inputs) -> bytes:
     days = closes.index.to_numpy(dtype="datetime64[D]").astype(np.int64)
     series = {}
     for i, ticker in enumerate(ASSETS):
-        prev, out = 0, []
+        prev = 0
+        out: list[int | None] = []  # None on a listed day without a close
         for v in values[:, i]:
             if np.isnan(v):
                 out.append(None)

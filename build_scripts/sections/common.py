@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from .. import escape, fmt, grades
+from ..analysis.results import Results
 from ..catalog import load_catalog, word
-from ..escape import Html
 from ..paths import LANGS
 from ..values import Kind, Values
 from . import Inputs
@@ -37,9 +37,10 @@ class Labels(Mapping[str, dict[str, str]]):
         picked = {k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()}
         return word(lang, f"{self.prefix}.{key}", **picked)
 
-    def markup(self, key: str, **values: object) -> dict[str, Html]:
+    def markup(self, key: str, **values: object) -> dict[str, str]:
         """Like `fill`, as page markup: words and values escaped, except a value that is markup
-        already (a traced value's span), which stays live."""
+        already (a traced value's span), which stays live. The values are `Html`; the type is the
+        one a table's caption takes."""
         return {lang: escape.words(lang, f"{self.prefix}.{key}",
                                    **{k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()})
                 for lang in LANGS}
@@ -84,6 +85,13 @@ COMMON = Labels("common")
 GRADE_HEADER = COMMON["grade"]
 
 
+def results(inp: Inputs) -> Results:
+    """What the analysis found for this build (computed once, before any section runs)."""
+    if inp.results is None:
+        raise RuntimeError("sections run after the analysis (build.study)")
+    return inp.results
+
+
 def fact_if(inp: Inputs, values: Values, fact_id: str, kind: Kind, **kw: Any) -> bool:
     """Register a fact only if it was public by `as_of`, so an edition never prints a later figure."""
     f = inp.facts.get(fact_id)
@@ -91,6 +99,30 @@ def fact_if(inp: Inputs, values: Values, fact_id: str, kind: Kind, **kw: Any) ->
         return False
     values.fact(fact_id, kind, **kw)
     return True
+
+
+def text_at(frame: pd.DataFrame, row: Any, column: str) -> str:
+    """The text in `column` of the row labelled `row`, for a cell that prints another column of
+    its row. The sections build these frames with text in such columns; to the type checker a
+    cell could be any scalar, so it is read as `str` (which leaves text as it is)."""
+    return str(frame.loc[row, column])
+
+
+def row_where(frame: pd.DataFrame, column: str, value: object) -> pd.Series:
+    """The row whose `column` holds `value` (a column that holds each value once, like an id)."""
+    return frame[frame[column] == value].iloc[0]
+
+
+def row_of_min(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The first row with the lowest value of `column`, missing values skipped (as `idxmin` finds it)."""
+    col = frame[column]
+    return frame[col == col.min()].iloc[0]
+
+
+def row_of_max(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The first row with the highest value of `column`, missing values skipped (as `idxmax` finds it)."""
+    col = frame[column]
+    return frame[col == col.max()].iloc[0]
 
 
 def _missing(v: Any) -> bool:

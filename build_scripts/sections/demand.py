@@ -59,9 +59,9 @@ def _data_center(res: MarketResults, values: Values) -> tuple[list[Chart], list[
                "data_center_musd", "data_center_busd", "dc_share_pct", "dc_qoq_pct", "dc_yoy_pct", "fact_id",
                "grade"]]
     chart = _dc_chart(dc, data)
-    quarters = {r.period: fmt.quarter_code(int(r.fiscal_year), int(r.fiscal_quarter),
-                                           pd.Timestamp(r.quarter_end).date())
-                for r in dc.itertuples()}
+    quarters = {period: fmt.quarter_code(int(year), int(quarter), pd.Timestamp(end).date())
+                for period, year, quarter, end in zip(dc["period"], dc["fiscal_year"], dc["fiscal_quarter"],
+                                                      dc["quarter_end"], strict=True)}
     table = Table(
         id="dc-revenue-table",
         data=data,
@@ -204,7 +204,7 @@ def _costs(inp: Inputs, res: MarketResults, values: Values) -> list[Table]:
     pp = res.price_performance
     if not pp.empty:
         for r in pp.itertuples():
-            values.fact(r.fact_id, "number", name=f"{r.fact_id}_years", decimals=2)
+            values.fact(str(r.fact_id), "number", name=f"{r.fact_id}_years", decimals=2)  # the column holds fact ids
             put(values, f"{r.fact_id}_per_decade_x", r.per_decade_x, "multiple", decimals=0, inputs=(r.fact_id,),
                 formula="2 ^ (10 ÷ years to double)")
         data = pp.assign(source=[inp.facts[f].source.publisher for f in pp["fact_id"]])

@@ -109,7 +109,8 @@ def moves(before: dict[str, str], after: dict[str, str], inp: Inputs) -> tuple[l
     def label(code: str) -> dict[str, str]:
         return {lang: inp.book.verdicts[code].label[lang] for lang in LANGS}  # type: ignore[index]
 
-    moved, judged = [], []
+    moved: list[dict] = []
+    judged: list[dict] = []
     for claim in inp.book.claims:
         a, b = before.get(claim.id, "not_yet"), after.get(claim.id, "not_yet")
         if a == b or b == "not_yet":

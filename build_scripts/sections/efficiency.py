@@ -21,15 +21,28 @@ from ..analysis.compute import (
     weight_memory_table,
 )
 from ..analysis.fp8 import GRANULARITY, granularity_shapes
+from ..analysis.metric import mapping, number
 from ..analysis.params import mtp_breakdown
 from ..analysis.technique_metrics import prior_art_frame
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
-from ..facts import load_families
+from ..facts import Fact, load_families
 from ..tables import Column, Table, col_int, col_multiple, col_number, col_pct, col_text
 from ..values import Values
 from . import Inputs, Products
-from .common import COMMON, GRADE_HEADER, Labels, Names, col_big, col_grade, fact_if, partial_date, usd_cell
+from .common import (
+    COMMON,
+    GRADE_HEADER,
+    Labels,
+    Names,
+    col_big,
+    col_grade,
+    fact_if,
+    partial_date,
+    results,
+    row_of_min,
+    usd_cell,
+)
 
 # Words in docs/catalog/<lang>/efficiency.yaml.
 WORDS = Labels("efficiency")
@@ -56,7 +69,7 @@ def breakdown_frame(cfg: dict) -> pd.DataFrame:
 
 
 def breakdown_table(inp: Inputs) -> Table:
-    df = breakdown_frame(inp.facts[V3_CONFIG].value)
+    df = breakdown_frame(mapping(inp.facts[V3_CONFIG]))
     return Table(
         id="v3-param-breakdown-table",
         data=df,
@@ -86,7 +99,7 @@ CHECK_ROWS = Labels("efficiency.check")
 def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
     rows = []
     for key, name, fid in CHECKS:
-        published = float(inp.facts[fid].value) if fid else None
+        published = number(inp.facts[fid]) if fid else None
         label = CHECK_ROWS[key]
         rows.append({"item_en": label["en"], "item_ja": label["ja"], "derived_b": metrics[name],
                      "published_b": published,
@@ -110,7 +123,7 @@ def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
 def _params_chart(data: pd.DataFrame, df: pd.DataFrame) -> Chart:
     """Total parameters behind, the part used per token in front, largest model on top."""
     v3 = df[df["fact_id"] == "deepseek_v3"].iloc[0]
-    smallest = df.loc[df["active_share_pct"].idxmin()]
+    smallest = row_of_min(df, "active_share_pct")
     return ChartWords("efficiency", "total-vs-active-params").spec(
         "bars", data.assign(model_short=[str(m).split(" (")[0] for m in data["model"]]),
         params={"label": "model_short", "sort": {"by": "total_params_b", "ascending": False},
@@ -222,6 +235,10 @@ DALLY = Labels("efficiency.dally")
 SECONDARY = ("copy", "paraphrase")
 
 
+def _seen_in_copy(fact: Fact) -> bool:
+    return fact.seen_in is not None and fact.seen_in.kind in SECONDARY
+
+
 def fp8_tables(inp: Inputs) -> list[Table]:
     mem = weight_memory_table(inp.facts, inp.as_of).drop(columns=["inputs"])
     thr = fp8_throughput_table(inp.facts, inp.as_of)
@@ -274,7 +291,7 @@ def register_fp8(inp: Inputs, values: Values) -> None:
     values.fact("v3_h800_fp8_accumulation_bits", "int", name="v3_fp8_accumulation_bits")
     dal = dally_table(inp.facts, inp.as_of)
     ids = tuple(dal["fact_id"])
-    copies = tuple(f for f in ids if inp.facts[f].seen_in and inp.facts[f].seen_in.kind in SECONDARY)
+    copies = tuple(f for f in ids if _seen_in_copy(inp.facts[f]))
     # Counts of facts, not readings of them: how well each factor is sourced does not make the count
     # weak, so the input is the facts file they are counted in.
     counted = ("data/facts/compute_trends.yaml",)
@@ -314,7 +331,7 @@ def _prior_art_chart(data: pd.DataFrame) -> Chart:
                 "legend": {"loc": "below", "offset": -0.12, "ncols": 3, "fontsize": 8, "handletextpad": 0.3,
                            "columnspacing": 1.0}},
         fill=per_lang(lambda lang: {"n": len(data), "families": w.part(lang, "sep").join(
-            family(lang, f, g) for f, g in data.groupby("family"))}),
+            family(lang, str(f), g) for f, g in data.groupby("family"))}),
         size=(6.0, 3.6),
     )
 
@@ -391,7 +408,7 @@ def register(inp: Inputs, values: Values) -> None:
 
 def build(inp: Inputs, values: Values) -> Products:
     register(inp, values)
-    metrics = {name: m.value for name, m in inp.results.metrics.items()}
+    metrics = {name: m.value for name, m in results(inp).metrics.items()}
     params_chart, models_tbl = params_products(inp)
     kv_chart, kv_tbl = kv_products(inp)
     art_chart, art_tbl = prior_art_products(inp)

@@ -26,7 +26,7 @@ from ..hardware_claims import load_claim_words
 from ..tables import Column, Table, col_date, col_int, col_multiple, col_number, col_pct, col_sci
 from ..values import Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_grade, fact_if, usd_cell
+from .common import GRADE_HEADER, Labels, col_grade, fact_if, row_of_max, usd_cell
 
 # Words in docs/catalog/<lang>/headline.yaml.
 STAGES = Labels("headline.stage")
@@ -43,7 +43,7 @@ R1_PARTS = Labels("headline.r1_part")
 def _cost_chart(df: pd.DataFrame) -> Chart:
     """V3's training run priced by stage (the total row is in the data, not drawn)."""
     stages = df[df["stage"] != "total"]
-    top = stages.loc[stages["computed_cost_usd"].idxmax()]
+    top = row_of_max(stages, "computed_cost_usd")
     total = df[df["stage"] == "total"].iloc[0]
     data = df[["stage", "h800_gpu_hours", "price_per_gpu_hour_usd", "computed_cost_usd", "reported_cost_usd"]]
     data = data.assign(**{f"stage_label_{lang}": [STAGES[s][lang] for s in data["stage"]] for lang in ("en", "ja")})

@@ -7,6 +7,7 @@ section 3); a horizon that ends after the edition's date is shown as "not yet te
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 
 import numpy as np
@@ -22,7 +23,7 @@ from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_pct
 from ..values import Values
 from . import Inputs, Products
-from .common import COMMON, Labels
+from .common import COMMON, Labels, row_of_min, row_where, text_at
 from .market_results import ensure_charts, market, put, status_word
 
 SHOCK, PRE, APRIL = "shock_2025-01-27", "pre_shock_2025-01-24", "april_2025_low"
@@ -76,7 +77,7 @@ def _growth_chart(inp: Inputs, last: pd.Timestamp | None) -> Chart | None:
                                                        value_name="value_usd").dropna()
     ends = growth.groupby("ticker").tail(1).set_index("ticker")["value_usd"]
     nv = growth[growth["ticker"] == "NVDA"]
-    low = nv.loc[nv["value_usd"].idxmin()]
+    low = row_of_min(nv, "value_usd")
     w = ChartWords("investor", "buy-the-dip")
     return w.spec(
         "lines", growth,
@@ -108,11 +109,11 @@ def _entries(res: MarketResults) -> pd.DataFrame:
             row[f"spy_{h}_pct"] = s["return_pct"].iloc[0] if len(s) else np.nan
         dd = d[(d["entry"] == e.entry) & (d["asset"] == "NVDA") & (d["horizon"] == "latest")] if len(d) else d
         if len(dd):
-            x = dd.iloc[0]
-            row.update(max_drawdown_pct=x["max_drawdown_pct"], peak_date=x["peak_date"], trough_date=x["trough_date"],
-                       worst_vs_cost_pct=x["worst_vs_cost_pct"], worst_vs_cost_date=x["worst_vs_cost_date"],
-                       days_below_cost=x["days_below_cost"], underwater_days=x["underwater_days"],
-                       underwater_end=x["underwater_end"])
+            y = dd.iloc[0]
+            row.update(max_drawdown_pct=y["max_drawdown_pct"], peak_date=y["peak_date"], trough_date=y["trough_date"],
+                       worst_vs_cost_pct=y["worst_vs_cost_pct"], worst_vs_cost_date=y["worst_vs_cost_date"],
+                       days_below_cost=y["days_below_cost"], underwater_days=y["underwater_days"],
+                       underwater_end=y["underwater_end"])
         rows.append(row)
     cols = ["entry", "entry_date", "status", "nvda_12m_pct", "status_12m", "spy_12m_pct", "nvda_latest_pct",
             "status_latest", "spy_latest_pct", "max_drawdown_pct", "peak_date", "trough_date", "worst_vs_cost_pct",
@@ -120,7 +121,7 @@ def _entries(res: MarketResults) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
-def entry_words(entry: str, day: object, lang: str) -> str:
+def entry_words(entry: str, day: dt.date | str | None, lang: str) -> str:
     """An entry of the backtest in words, with its date ("Sell-off close (27 January 2025)")."""
     if day is None or pd.isna(day):  # an edition before the entry day (the April low) knows no date
         return WORDS.text(f"entry.{ENTRY_ROLE[entry]}_unknown", lang)
@@ -131,10 +132,10 @@ def entry_words(entry: str, day: object, lang: str) -> str:
 def _entries_table(df: pd.DataFrame) -> Table:
     days = dict(zip(df["entry"], df["entry_date"], strict=True))
 
-    def ret(v: object, lang: str) -> str:
+    def ret(v: float, lang: str) -> str:
         return "–" if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
 
-    def nvda_12m(v: object, lang: str) -> str:
+    def nvda_12m(v: float, lang: str) -> str:
         return status_word(NOT_YET, lang) if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
 
     return Table(
@@ -212,7 +213,7 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
                 formula="N of the best-ranked below-the-high rule for the episode")
     main = ent[ent["rule_id"] == MAIN_RULE].copy()
     charts: list[Chart] = []
-    m = sens.set_index("rule_id").loc[MAIN_RULE] if MAIN_RULE in set(sens["rule_id"]) else None
+    m = row_where(sens, "rule_id", MAIN_RULE) if MAIN_RULE in set(sens["rule_id"]) else None
     if m is not None and m["status"] == OK:
         put(values, "dip_main_rank", int(m["episode_rank"]), "int",
             formula=f"rank of {EVENT.date().isoformat()} among the largest falls of rule {MAIN_RULE}")
@@ -226,17 +227,18 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         put(values, "dip_main_best_date", best["entry_date"], "date", inputs=("snapshot:NVDA",))
         put(values, "dip_main_best_fwd_pct", best["fwd_12m_pct"], "pct_signed", decimals=0, inputs=("snapshot:NVDA",))
         charts.append(_dips_chart(main, int(m["param"]), DIP_START))
-    sens["rule_en"] = [rule_words(r.kind, r.param, int(r.min_gap_days), r.rearm_pct, "en") for r in sens.itertuples()]
-    sens["rule_ja"] = [rule_words(r.kind, r.param, int(r.min_gap_days), r.rearm_pct, "ja") for r in sens.itertuples()]
+    rules = list(zip(sens["kind"], sens["param"], sens["min_gap_days"], sens["rearm_pct"], strict=True))
+    sens["rule_en"] = [rule_words(kind, param, int(gap), rearm, "en") for kind, param, gap, rearm in rules]
+    sens["rule_ja"] = [rule_words(kind, param, int(gap), rearm, "ja") for kind, param, gap, rearm in rules]
     data = sens.drop(columns=[c for c in ("reason",) if c in sens])
 
-    def rank_cell(v: object, lang: str, df: pd.DataFrame = data) -> str:
-        r = df.set_index("rule_id").loc[v]
+    def rank_cell(v: str, lang: str, df: pd.DataFrame = data) -> str:
+        r = row_where(df, "rule_id", v)
         if r["status"] != OK:
             return status_word(r["status"], lang)
         return WORDS.text("rank", lang, rank=int(r["episode_rank"]), n=int(r["n_ranked"]))
 
-    def top3(v: object, lang: str) -> str:
+    def top3(v: bool | float | None, lang: str) -> str:
         if pd.isna(v):
             return "–"
         return COMMON.text("yes" if bool(v) else "no", lang)
@@ -246,7 +248,7 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         data=data,
         columns=(
             Column("rule_en", COLUMNS["entry_rule"],
-                   lambda v, lang: v if lang == "en" else data.set_index("rule_en").loc[v, "rule_ja"]),
+                   lambda v, lang: v if lang == "en" else text_at(data.set_index("rule_en"), v, "rule_ja")),
             Column("event_is_entry", COLUMNS.fill("event_is_entry", day={
                 lang: fmt.day_month(EVENT.date(), lang) for lang in ("en", "ja")}), top3),
             Column("episode_entry_date", COLUMNS["episode_entry"], col_date),
@@ -271,7 +273,7 @@ def build(inp: Inputs, values: Values) -> Products:
     if growth is not None:
         charts.append(growth)
 
-    def cell(v: object, lang: str) -> str:
+    def cell(v: float, lang: str) -> str:
         return status_word(NOT_YET, lang) if pd.isna(v) else fmt.pct(v, 1, lang, signed=True)
 
     table = Table(

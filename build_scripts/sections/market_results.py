@@ -17,7 +17,7 @@ from ..charts.spec import Chart, per_lang
 from ..market.tickers import load_groups
 from ..values import Kind, Values
 from . import Inputs
-from .common import Labels, Names
+from .common import Labels, Names, results
 
 # Each group's name per language, in the order of data/tickers.yaml.
 GROUP_NAMES = Names(load_groups)
@@ -28,9 +28,7 @@ STATUS_WORDS = Labels("common.status")
 
 def market(inp: Inputs) -> MarketResults:
     """The market analysis of this build (computed once, before any section runs)."""
-    if inp.results is None:
-        raise RuntimeError("sections run after the analysis (build.study)")
-    return inp.results.market
+    return results(inp).market
 
 
 def ok(value: Any) -> bool:

@@ -12,7 +12,7 @@ from ..market.snapshot import load_manifest
 from ..tables import Column, Table, col_date, col_number
 from ..values import Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_grade, partial_date
+from .common import GRADE_HEADER, Labels, col_grade, partial_date, text_at
 
 # Words in docs/catalog/<lang>/methodology.yaml.
 WORDS = Labels("methodology")
@@ -79,7 +79,8 @@ def series_frame(inp: Inputs) -> pd.DataFrame:
     shown only where the edition uses the whole file (a cut file has no hash of its own)."""
     manifest = load_manifest()["series"]
     rows = []
-    for t, part in sorted(inp.prices.groupby("ticker")):
+    for key, part in sorted(inp.prices.groupby("ticker")):
+        t = str(key)  # the ticker column holds text
         e = manifest.get(t, {})
         first, last = part["date"].min().date().isoformat(), part["date"].max().date().isoformat()
         whole = (e.get("rows"), e.get("first_date"), e.get("last_date")) == (len(part), first, last)
@@ -121,7 +122,7 @@ def build(inp: Inputs, values: Values) -> Products:
                 # A fact's date as precise as its source; Japanese writes it 2024年5月7日.
                 Column("date", COLUMNS["date"], lambda v, lang: partial_date(v, lang) if lang == "ja" else v),
                 Column("id", COLUMNS["source"], link),
-                Column("id", COLUMNS["seen_in"], lambda v, lang: seen_text.loc[v, f"seen_{lang}"]),
+                Column("id", COLUMNS["seen_in"], lambda v, lang: text_at(seen_text, v, f"seen_{lang}")),
             ),
             caption=CAPTION["sources"],
             sortable=True,
@@ -133,7 +134,7 @@ def build(inp: Inputs, values: Values) -> Products:
             columns=(
                 Column("ticker", COLUMNS["series"]),
                 Column("name", COLUMNS["name"],
-                       lambda v, lang: v if lang == "en" else series.set_index("name").loc[v, "name_ja"]),
+                       lambda v, lang: v if lang == "en" else text_at(series.set_index("name"), v, "name_ja")),
                 Column("currency", COLUMNS["unit"],
                        lambda v, lang: CURRENCY.text(v, lang) if v in CURRENCY else v),
                 Column("first_date", COLUMNS["first"], col_date),
@@ -159,7 +160,7 @@ def finish(_inp: Inputs, values: Values) -> Products:
             data=weak,
             columns=(
                 Column("name", COLUMNS["figure"], lambda v, _lang: escape.code(v)),
-                Column("name", COLUMNS["value"], lambda v, lang: by_name.loc[v, f"text_{lang}"]),
+                Column("name", COLUMNS["value"], lambda v, lang: text_at(by_name, v, f"text_{lang}")),
                 Column("grade", GRADE_HEADER, col_grade),
                 Column("facts", COLUMNS["weak_facts"],
                        lambda v, _lang: Html(", ").join(map(escape.code, v.split(", "))) if v else "–"),

@@ -13,14 +13,15 @@ import pandas as pd
 from .. import fmt
 from ..analysis.backtest import PATH_START
 from ..analysis.market import MarketResults
+from ..analysis.metric import number
 from ..analysis.recovery import DATA_ENDED, NEVER, OK, PRE_SHOCK
 from ..charts import formats
 from ..charts.spec import Chart, ChartWords, per_lang
 from ..escape import Html
-from ..tables import Column, Table, col_date, col_number, col_pct
-from ..values import Values
+from ..tables import Cell, Column, Table, col_date, col_number, col_pct
+from ..values import Kind, Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_big, col_grade
+from .common import GRADE_HEADER, Labels, col_big, col_grade, results, row_of_min, row_where, text_at
 from .demand import demand_products
 from .market_results import (
     GROUP_ORDER,
@@ -86,7 +87,7 @@ def _car_chart(inp: Inputs, gp: pd.DataFrame) -> Chart:
         fill=per_lang(lambda lang: {
             "date": fmt.date(inp.event_day, lang), "first": fmt.number(gp["rel_day"].min(), 0),
             "end": fmt.number(gp["rel_day"].max(), 0),
-            "values": w.listing(lang, "value", ({"group": group_name(g, lang),
+            "values": w.listing(lang, "value", ({"group": group_name(str(g), lang),
                                                  "car": fmt.pct(r["car_pct"], 1, signed=True)}
                                                 for g, r in last.iterrows()))}),
         size=(6.0, 4.4),
@@ -121,7 +122,8 @@ def _study_values(res: MarketResults, values: Values, day0: pd.DataFrame) -> Non
     src = ("snapshot",)
     if len(day0):
         worst, best = day0.iloc[0], day0.iloc[-1]
-        for tag, row, kind in (("worst", worst, "pct"), ("best", best, "pct_signed")):
+        sides: tuple[tuple[str, pd.Series, Kind], ...] = (("worst", worst, "pct"), ("best", best, "pct_signed"))
+        for tag, row, kind in sides:
             values.labelled(f"day0_{tag}_name", row["ticker"], {"en": row["name"], "ja": row["name_ja"]},
                             ref=f"metric:day0_{tag}_name")
             values.metric(f"day0_{tag}_return_pct", row["ret_pct"], kind, decimals=1,
@@ -141,12 +143,12 @@ def _first(df: pd.DataFrame, ticker: str, col: str) -> object:
     return row[col].iloc[0] if not row.empty else None
 
 
-def _with_interval(df: pd.DataFrame, value: str, se: str, z: float, missing: str = "not yet testable") -> object:
+def _with_interval(df: pd.DataFrame, value: str, se: str, z: float, missing: str = "not yet testable") -> Cell:
     """Cell for `value` with the half-width of its confidence interval (z × standard error); a
     missing figure reads as `missing` (a status word)."""
     errs = dict(zip(df[value], df[se], strict=False))
 
-    def cell(v: object, lang: str) -> str:
+    def cell(v: float, lang: str) -> str:
         if pd.isna(v):
             return status_word(missing, lang)
         e = errs.get(v, np.nan)
@@ -172,7 +174,7 @@ def _car_columns(df: pd.DataFrame, z: float, qqq: bool, windows: list[tuple[int,
 
 def _confidence_html(inp: Inputs) -> Html:
     """The confidence level as a traced value, for captions assembled here."""
-    m = inp.results.get("es_confidence_pct")
+    m = results(inp).metrics["es_confidence_pct"]
     return Html('<span class="v" data-ref="metric:es_confidence_pct">{}</span>').format(fmt.pct(m.value, 0))
 
 
@@ -185,7 +187,7 @@ def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups
     gp = gp[["group", "rel_day", "date", "ar_pct", "car_pct"]].dropna(subset=["car_pct"]).reset_index(drop=True)
     if not gp.empty:
         charts.append(_car_chart(inp, gp))
-    windows = [tuple(w) for w in inp.event.study.car_windows]
+    windows = list(inp.event.study.car_windows)
     table = Table(
         id="event-study-table",
         data=stats,
@@ -220,7 +222,7 @@ def _reversal_table(inp: Inputs) -> Table:
     """Did the abnormal fall come back? Nvidia's CAR after day 0, with its interval, the smallest
     effect each window could detect, the share of the day-0 fall reversed, and Nvidia against the
     semiconductor fund over the same sessions."""
-    r = inp.results
+    r = results(inp)
     fund = inp.event.study.sector_fund.lower()
     level = fmt.pct(inp.event.study.confidence * 100, 0)
     rows = []
@@ -309,7 +311,7 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
         pub = _publisher(inp, fid)
         label = WORDS.fill("mcap.reported", publisher=pub)
         rows.append({"kind": "reported", "label_en": label["en"], "label_ja": label["ja"],
-                     "busd": float(f.value), "implied_shares_bn": float(f.value) / -mv.price_change_usd,
+                     "busd": number(f), "implied_shares_bn": number(f) / -mv.price_change_usd,
                      "fact_id": fid, "grade": f.grade})
     if ok(mv.prior_record_busd):
         rows.append({"kind": "prior", "label_en": WORDS.text("mcap.prior", "en"),
@@ -326,7 +328,7 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
             Column("kind", COLUMNS["figure"],
                    lambda v, lang: WORDS.text("mcap.reported_loss" if v == "reported" else "mcap.prior", lang)),
             Column("label_en", COLUMNS["source"],
-                   lambda v, lang: v if lang == "en" else df.set_index("label_en").loc[v, "label_ja"]),
+                   lambda v, lang: v if lang == "en" else text_at(df.set_index("label_en"), v, "label_ja")),
             Column("busd", COLUMNS["busd"], col_big(0, 1e9), "right"),
             Column("implied_shares_bn", COLUMNS["implied_shares"], col_big(2, 1e9), "right"),
             Column("grade", GRADE_HEADER, col_grade),
@@ -363,12 +365,10 @@ def _recovery_chart(data: pd.DataFrame, back: pd.DataFrame, never: pd.DataFrame)
     )
 
 
-def _days_cell(data: pd.DataFrame) -> object:
+def _days_cell(data: pd.DataFrame) -> Cell:
     """Trading days back, or why there is no number: not back yet, or the series stops first."""
-    by = data.set_index("ticker")
-
     def cell(t: str, lang: str) -> str:
-        r = by.loc[t]
+        r = row_where(data, "ticker", t)
         if r["status"] == DATA_ENDED:
             return WORDS.text("data_end", lang, date=fmt.date(pd.Timestamp(r["data_end"]).date(), lang))
         return status_word(NEVER, lang) if pd.isna(r["trading_days"]) else fmt.number(r["trading_days"], 0)
@@ -398,7 +398,7 @@ def _recovery(inp: Inputs, res: MarketResults, _values: Values) -> tuple[list[Ch
         columns=(
             Column("ticker", COLUMNS["ticker"]),
             Column("name", COLUMNS["company"],
-                   lambda v, lang: v if lang == "en" else data.set_index("name").loc[v, "name_ja"]),
+                   lambda v, lang: v if lang == "en" else text_at(data.set_index("name"), v, "name_ja")),
             Column("group", COLUMNS["group"], group_name),
             Column("day1_pct", COLUMNS["day0"], col_pct(1), "right"),
             Column("trough_pct", COLUMNS["worst_close"], col_pct(1), "right"),
@@ -464,7 +464,7 @@ def _path(_inp: Inputs, res: MarketResults, values: Values) -> tuple[list[Chart]
             formula=f"last adjusted close ÷ {PRE_SHOCK.date().isoformat()} close × 100")
         put(values, f"path_{t.lower()}_last_date", last.loc[t, "date"], "date", inputs=(f"snapshot:{t}",))
     if not low.empty:
-        r = low.loc[low["index_level"].idxmin()]
+        r = row_of_min(low, "index_level")
         put(values, "path_nvda_low_level", r["index_level"], "number", decimals=0, inputs=("snapshot:NVDA",),
             formula=f"lowest NVDA close after the sell-off, {PRE_SHOCK.date().isoformat()} = 100")
         put(values, "path_nvda_low_date", r["date"], "date", inputs=("snapshot:NVDA",))

@@ -14,7 +14,7 @@ from ..charts.spec import Chart, ChartWords, per_lang
 from ..claims.engine import ClaimVerdict, Figure, TestResult
 from ..claims.schema import ATTRIBUTION, EMPIRICAL, Claim, ClaimsFile, Step, Test
 from ..claims.timeline import changes
-from ..display import load_display
+from ..display import Kind, load_display
 from ..escape import Html, attr, text, url, words
 from ..event import load_event
 from ..tables import Column, Table
@@ -45,7 +45,11 @@ def badge(verdict: str, book: ClaimsFile, lang: str) -> Html:
 
 # --- figures and thresholds as the page prints them -------------------------------------------------
 
-def _rule(fig: Figure) -> tuple[str, int | None]:
+# A threshold is printed without a sign: "above 10%", not "above +10%".
+UNSIGNED: dict[Kind, Kind] = {"pct_signed": "pct", "number_signed": "number"}
+
+
+def _rule(fig: Figure) -> tuple[Kind, int | None]:
     if fig.ref.startswith("metric:"):
         return load_display().rule(fig.name, fig.unit)
     # A fact used as it stands: whole numbers stay whole.
@@ -54,23 +58,22 @@ def _rule(fig: Figure) -> tuple[str, int | None]:
 
 def printed(fig: Figure, x: float, lang: str) -> str:
     kind, decimals = _rule(fig)
-    return Value(fig.name, x, kind, fig.ref, decimals).text(lang)  # type: ignore[arg-type]
+    return Value(fig.name, x, kind, fig.ref, decimals).text(lang)
 
 
 def _unsigned(fig: Figure, x: float, lang: str) -> str:
     kind, decimals = _rule(fig)
-    kind = {"pct_signed": "pct", "number_signed": "number"}.get(kind, kind)
-    return Value(fig.name, x, kind, fig.ref, decimals).text(lang)  # type: ignore[arg-type]
+    return Value(fig.name, x, UNSIGNED.get(kind, kind), fig.ref, decimals).text(lang)
 
 
 def threshold_text(test: Test, fig: Figure | None, lang: str) -> str:
     def one(x: float) -> str:
         return _unsigned(fig, x, lang) if fig is not None else fmt.number(x, 2)
 
-    if test.compare == "between":
-        lo, hi = test.threshold  # type: ignore[misc]
+    if isinstance(test.threshold, tuple):  # the schema gives "between" two thresholds, the others one
+        lo, hi = test.threshold
         return word(lang, "scorecard.compare.between", low=one(lo), high=one(hi))
-    return word(lang, f"scorecard.compare.{test.compare}", x=one(test.threshold))  # type: ignore[arg-type]
+    return word(lang, f"scorecard.compare.{test.compare}", x=one(test.threshold))
 
 
 def figure_cell(r: TestResult, lang: str) -> str:
@@ -114,7 +117,7 @@ def rule_words(steps: tuple[Step, ...], tests: tuple[Test, ...], book: ClaimsFil
     number = {t.id: f"T{i + 1}" for i, t in enumerate(tests)}
     parts = []
     for step in steps:
-        verdict = book.verdicts[step.verdict].label[lang]  # type: ignore[index]
+        verdict = book.verdicts[step.verdict].label[lang]
         conds = []
         for key, want in (("pass", step.when.passed), ("fail", step.when.fail),
                           ("inconclusive", step.when.inconclusive)):
@@ -144,7 +147,7 @@ def _changed(items: list, book: ClaimsFile, lang: str) -> str:
     if not items:
         return word(lang, "scorecard.never_changed")
     return Html("<br>").join(word(lang, "scorecard.changed_item", date=month_label(d, lang),
-                                  verdict=book.verdicts[v].label[lang])  # type: ignore[index]
+                                  verdict=book.verdicts[v].label[lang])
                              for d, v in items)
 
 
@@ -248,7 +251,7 @@ def vocabulary_table(book: ClaimsFile) -> Table:
         columns=(
             Column("verdict", both_words("scorecard.columns.word"), lambda k, lang: badge(k, book, lang)),
             Column("verdict", both_words("scorecard.columns.meaning"),
-                   lambda k, lang: book.verdicts[k].definition[lang]),  # type: ignore[index]
+                   lambda k, lang: book.verdicts[k].definition[lang]),
         ),
         caption=both_words("scorecard.caption.vocabulary"),
         wrap=True,
@@ -300,7 +303,7 @@ def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
         return None
     df = tl.copy()
     for lang in LANGS:
-        df[f"label_{lang}"] = [book.verdicts[v].label[lang] for v in df["verdict"]]  # type: ignore[index]
+        df[f"label_{lang}"] = [book.verdicts[v].label[lang] for v in df["verdict"]]
     last = df[df["date"] == df["date"].max()]
     counts = last["verdict"].value_counts()
     w = ChartWords("scorecard", "verdict-timeline")
