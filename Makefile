@@ -19,6 +19,7 @@ help:
 	@echo "make serve-ja  live preview of the Japanese edition (http://127.0.0.1:8001/ja/)"
 	@echo "make refresh   fetch new prices from the providers (the only networked step)"
 	@echo "make test-fast the quick loop: the tests under a second each (no build, no browser, no subprocess)"
+	@echo "make lint      ruff over the code and tests, and the mypy type check of build_scripts"
 	@echo "make bench     measure builds, page weight and scale (ARGS=--lighthouse adds Lighthouse)"
 	@echo "make editions  build every edition of data/editions.yaml into the local gh-pages branch"
 	@echo "make pdf       make site, plus the whole report as a PDF per language (headless Chromium)"
@@ -67,6 +68,7 @@ test-tools: $(A11Y_TOOLS)
 
 test: $(TEST_STAMP) test-tools
 	$(RUN) -m ruff check build_scripts tests
+	$(RUN) -m mypy
 	$(RUN) -m pytest
 
 test-fast: $(TEST_STAMP)
@@ -74,6 +76,7 @@ test-fast: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(RUN) -m ruff check build_scripts tests
+	$(RUN) -m mypy
 
 refresh: $(SITE_STAMP)
 	$(RUN) -m build_scripts refresh $(ARGS)
@@ -109,7 +112,7 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test -c requirements.lock --python-version 3.11 --generate-hashes --no-header -o requirements-test.lock
 
 clean:
-	rm -rf site build docs/*/generated .pytest_cache .ruff_cache
+	rm -rf site build docs/*/generated .pytest_cache .ruff_cache .mypy_cache
 
 distclean: clean
 	rm -rf $(VENV)

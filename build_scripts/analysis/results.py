@@ -40,6 +40,13 @@ class Results:
     def value(self, name: str) -> MetricValue:
         return self.metrics[name].value
 
+    def number(self, name: str) -> float:
+        """A figure a page does arithmetic on; a date or a word under that name is a wiring fault."""
+        v = self.metrics[name].value
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise TypeError(f"metric '{name}' holds {type(v).__name__}, not a number")
+        return float(v)
+
     def has(self, *names: str) -> bool:
         return all(n in self.metrics for n in names)
 

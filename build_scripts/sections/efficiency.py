@@ -96,14 +96,15 @@ CHECKS = (
 CHECK_ROWS = Labels("efficiency.check")
 
 
-def check_table(inp: Inputs, metrics: dict[str, float]) -> Table:
+def check_table(inp: Inputs) -> Table:
     rows = []
     for key, name, fid in CHECKS:
         published = number(inp.facts[fid]) if fid else None
+        derived = results(inp).number(name)
         label = CHECK_ROWS[key]
-        rows.append({"item_en": label["en"], "item_ja": label["ja"], "derived_b": metrics[name],
+        rows.append({"item_en": label["en"], "item_ja": label["ja"], "derived_b": derived,
                      "published_b": published,
-                     "difference_pct": None if published is None else 100 * (metrics[name] / published - 1),
+                     "difference_pct": None if published is None else 100 * (derived / published - 1),
                      "metric": name, "fact_id": fid})
     df = pd.DataFrame(rows)
     ja = dict(zip(df["item_en"], df["item_ja"], strict=True))
@@ -408,11 +409,10 @@ def register(inp: Inputs, values: Values) -> None:
 
 def build(inp: Inputs, values: Values) -> Products:
     register(inp, values)
-    metrics = {name: m.value for name, m in results(inp).metrics.items()}
     params_chart, models_tbl = params_products(inp)
     kv_chart, kv_tbl = kv_products(inp)
     art_chart, art_tbl = prior_art_products(inp)
-    tables = [breakdown_table(inp), check_table(inp, metrics), models_tbl, kv_tbl, *fp8_tables(inp), art_tbl,
+    tables = [breakdown_table(inp), check_table(inp), models_tbl, kv_tbl, *fp8_tables(inp), art_tbl,
               price_table(inp)]
     return Products(charts=[params_chart, kv_chart, art_chart], tables=tables)
 

@@ -174,8 +174,8 @@ def _car_columns(df: pd.DataFrame, z: float, qqq: bool, windows: list[tuple[int,
 
 def _confidence_html(inp: Inputs) -> Html:
     """The confidence level as a traced value, for captions assembled here."""
-    m = results(inp).metrics["es_confidence_pct"]
-    return Html('<span class="v" data-ref="metric:es_confidence_pct">{}</span>').format(fmt.pct(m.value, 0))
+    level = results(inp).number("es_confidence_pct")
+    return Html('<span class="v" data-ref="metric:es_confidence_pct">{}</span>').format(fmt.pct(level, 0))
 
 
 def _study_products(inp: Inputs, day0: pd.DataFrame, stats: pd.DataFrame, groups: pd.DataFrame,
@@ -228,8 +228,7 @@ def _reversal_table(inp: Inputs) -> Table:
     rows = []
     for a, b in inp.event.study.reversal_windows:
         def get(name: str) -> float:
-            m = r.get(name)
-            return float(m.value) if m is not None else np.nan
+            return r.number(name) if r.has(name) else np.nan
         rows.append({"window": f"[+{a},+{b}]", "first": a, "last": b,
                      "car_pct": get(f"nvda_car_{a}_{b}_pct"), "ci_lo_pct": get(f"nvda_ci_lo_car_{a}_{b}_pct"),
                      "ci_hi_pct": get(f"nvda_ci_hi_car_{a}_{b}_pct"), "mde_pp": get(f"nvda_mde_car_{a}_{b}_pp"),
