@@ -10,14 +10,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from .. import grades
 from ..analysis.results import Results
 from ..errors import DataError
 from ..facts import Fact
-from .schema import Claim, ClaimsFile, Step, Test, When
+from .schema import (
+    AttributionVerdict,
+    Claim,
+    ClaimsFile,
+    EmpiricalVerdict,
+    Step,
+    Test,
+    TestOutcome,
+    Verdict,
+    When,
+)
 
-PENDING = "pending"
+PENDING: Literal["pending"] = "pending"
 
 
 @dataclass(frozen=True)
@@ -34,7 +45,7 @@ class Figure:
 @dataclass(frozen=True)
 class TestResult:
     test: Test
-    outcome: str  # pass, fail, inconclusive, pending
+    outcome: TestOutcome
     figure: Figure | None = None
     interval: tuple[float, float] | None = None
     # Why a test is pending or failed without a figure: "from" (its date has not come),
@@ -45,8 +56,8 @@ class TestResult:
 @dataclass(frozen=True)
 class ClaimVerdict:
     claim: Claim
-    empirical: str | None
-    attribution: str | None
+    empirical: EmpiricalVerdict | None
+    attribution: AttributionVerdict | None
     tests: tuple[TestResult, ...]
     # For a pending claim, the date by which its required tests can all be judged.
     pending_until: dt.date | None = None
@@ -54,7 +65,7 @@ class ClaimVerdict:
     step: int | None = None
 
     @property
-    def headline(self) -> str:
+    def headline(self) -> Verdict:
         """The verdict a tally counts: the empirical one when the claim has tests."""
         return self.empirical or self.attribution or "not_yet"
 
@@ -80,19 +91,20 @@ def figure(results: Results, name: str) -> Figure | None:
 
 
 def _holds(test: Test, x: float) -> bool:
+    # The schema pairs "between" with two thresholds and every other comparison with one.
     t = test.threshold
+    if isinstance(t, tuple):
+        lo, hi = t
+        return lo <= x <= hi
     match test.compare:
         case ">":
-            return x > t  # type: ignore[operator]
+            return x > t
         case ">=":
-            return x >= t  # type: ignore[operator]
+            return x >= t
         case "<":
-            return x < t  # type: ignore[operator]
+            return x < t
         case "<=":
-            return x <= t  # type: ignore[operator]
-        case "between":
-            lo, hi = t  # type: ignore[misc]
-            return lo <= x <= hi
+            return x <= t
     raise ValueError(test.compare)
 
 
@@ -111,8 +123,9 @@ def judge_test(test: Test, results: Results) -> TestResult:
         raise DataError("claims.yaml", f"test '{test.id}'", "the interval's bounds are missing where the figure "
                         "exists", hint="name the figure's own interval bounds")
     lo, hi = sorted(b.value for b in bounds if b is not None)
-    if test.compare == "between":
-        a, b = test.threshold  # type: ignore[misc]
+    outcome: TestOutcome
+    if isinstance(test.threshold, tuple):  # "between"
+        a, b = test.threshold
         outcome = "pass" if a <= lo and hi <= b else "fail" if hi < a or lo > b else "inconclusive"
     else:
         ends = (_holds(test, lo), _holds(test, hi))
@@ -142,7 +155,7 @@ def matches(when: When, judged: list[TestResult]) -> bool:
     return all(_count_ok(w, key, judged) for key, w in wants if w is not None)
 
 
-def combine(steps: tuple[Step, ...], judged: list[TestResult]) -> tuple[str, int]:
+def combine(steps: tuple[Step, ...], judged: list[TestResult]) -> tuple[EmpiricalVerdict, int]:
     """The first step whose condition holds gives the verdict."""
     for i, step in enumerate(steps):
         if matches(step.when, judged):
@@ -150,7 +163,7 @@ def combine(steps: tuple[Step, ...], judged: list[TestResult]) -> tuple[str, int
     raise ValueError("rule without a fallback step")  # the schema forbids this
 
 
-def attribution_verdict(claim: Claim, facts: Mapping[str, Fact], as_of: dt.date) -> str | None:
+def attribution_verdict(claim: Claim, facts: Mapping[str, Fact], as_of: dt.date) -> AttributionVerdict | None:
     """From the evidence of the fact that records the words: verified if read in the original or the
     outlet's own page, reported if only in copies; not found if no source gives them (no fact, or
     only a recollection)."""

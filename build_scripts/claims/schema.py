@@ -26,9 +26,11 @@ from ..yamlio import load_yaml
 EmpiricalVerdict = Literal["supported", "partly", "not_supported", "inconclusive", "not_yet"]
 AttributionVerdict = Literal["verified", "reported", "not_found"]
 Verdict = EmpiricalVerdict | AttributionVerdict
-EMPIRICAL: tuple[str, ...] = ("supported", "partly", "not_supported", "inconclusive", "not_yet")
-ATTRIBUTION: tuple[str, ...] = ("verified", "reported", "not_found")
+EMPIRICAL: tuple[EmpiricalVerdict, ...] = ("supported", "partly", "not_supported", "inconclusive", "not_yet")
+ATTRIBUTION: tuple[AttributionVerdict, ...] = ("verified", "reported", "not_found")
 Outcome = Literal["pass", "fail", "inconclusive"]
+# A test's outcome on a date: judged, or pending (its date or its figure has not come).
+TestOutcome = Outcome | Literal["pending"]
 Count = Literal["all", "none", "some"] | int | list[str]
 Compare = Literal[">", ">=", "<", "<=", "between"]
 _ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -165,7 +167,7 @@ class Vocabulary(_Strict):
 
 class ClaimsFile(_Strict):
     verdicts: dict[Verdict, Vocabulary]
-    outcomes: dict[Literal["pass", "fail", "inconclusive", "pending"], Text]
+    outcomes: dict[TestOutcome, Text]
     rules: dict[str, tuple[Step, ...]]
     claims: tuple[Claim, ...]
     # Claims of the commentary that get no verdict of their own, with the reason.

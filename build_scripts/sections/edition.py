@@ -26,6 +26,7 @@ from .. import editions as ed_mod
 from .. import fmt
 from ..citation import EDITION_URL, FEED_URL, apa, bibtex
 from ..claims.engine import ClaimVerdict
+from ..claims.schema import Verdict
 from ..claims.timeline import verdicts_on
 from ..errors import DataError
 from ..escape import Html, url, words
@@ -77,7 +78,7 @@ def identity(inp: Inputs) -> dict[str, Any]:
 
 # --- what changed ----------------------------------------------------------------------------------------
 
-def verdicts_at(inp: Inputs, day: dt.date) -> dict[str, str]:
+def verdicts_at(inp: Inputs, day: dt.date) -> dict[str, Verdict]:
     """Each claim's tallied verdict as an edition dated `day` prints it, from this edition's data.
 
     Kept in the build's cache beside the study, under a key of the same inputs and code."""
@@ -104,10 +105,10 @@ def prices_to(inp: Inputs, day: dt.date) -> dt.date:
     return pd.Timestamp(inp.prices.loc[inp.prices["date"] <= pd.Timestamp(day), "date"].max()).date()
 
 
-def moves(before: dict[str, str], after: dict[str, str], inp: Inputs) -> tuple[list[dict], list[dict]]:
+def moves(before: dict[str, Verdict], after: dict[str, Verdict], inp: Inputs) -> tuple[list[dict], list[dict]]:
     """(verdicts that moved, claims newly testable), in claim order, with their labels."""
-    def label(code: str) -> dict[str, str]:
-        return {lang: inp.book.verdicts[code].label[lang] for lang in LANGS}  # type: ignore[index]
+    def label(code: Verdict) -> dict[str, str]:
+        return {lang: inp.book.verdicts[code].label[lang] for lang in LANGS}
 
     moved: list[dict] = []
     judged: list[dict] = []

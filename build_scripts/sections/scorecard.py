@@ -12,7 +12,7 @@ from .. import fmt
 from ..catalog import both_words, word
 from ..charts.spec import Chart, ChartWords, per_lang
 from ..claims.engine import ClaimVerdict, Figure, TestResult
-from ..claims.schema import ATTRIBUTION, EMPIRICAL, Claim, ClaimsFile, Step, Test
+from ..claims.schema import ATTRIBUTION, EMPIRICAL, Claim, ClaimsFile, Step, Test, Verdict
 from ..claims.timeline import changes
 from ..display import Kind, load_display
 from ..escape import Html, attr, text, url, words
@@ -37,9 +37,9 @@ def claim_text(claim: Claim, lang: str) -> Html:
                                                                            claim.text[lang])
 
 
-def badge(verdict: str, book: ClaimsFile, lang: str) -> Html:
-    label = book.verdicts[verdict].label[lang]  # type: ignore[index]
-    tip = book.verdicts[verdict].definition[lang]  # type: ignore[index]
+def badge(verdict: Verdict, book: ClaimsFile, lang: str) -> Html:
+    label = book.verdicts[verdict].label[lang]
+    tip = book.verdicts[verdict].definition[lang]
     return Html('<span class="verdict verdict--{}" title="{}">{}</span>').format(attr(verdict), attr(tip), label)
 
 
@@ -99,7 +99,7 @@ def labelled(label: str | Html, rest: str | Html, lang: str) -> Html:
 
 
 def outcome_cell(r: TestResult, book: ClaimsFile, lang: str) -> Html:
-    said = text(book.outcomes[r.outcome][lang])  # type: ignore[index]
+    said = text(book.outcomes[r.outcome][lang])
     if r.why == "from":
         said += aside(word(lang, "scorecard.not_yet_from", date=fmt.date(r.test.testable_from, lang)), lang)
     elif r.why == "waiting":
@@ -241,10 +241,10 @@ def tests_table(v: ClaimVerdict, book: ClaimsFile) -> Table:
 
 def vocabulary_table(book: ClaimsFile) -> Table:
     order = [*EMPIRICAL, *ATTRIBUTION]
-    df = pd.DataFrame([{"verdict": k, "label_en": book.verdicts[k].label.en,  # type: ignore[index]
-                        "label_ja": book.verdicts[k].label.ja,  # type: ignore[index]
-                        "definition_en": book.verdicts[k].definition.en,  # type: ignore[index]
-                        "definition_ja": book.verdicts[k].definition.ja} for k in order])  # type: ignore[index]
+    df = pd.DataFrame([{"verdict": k, "label_en": book.verdicts[k].label.en,
+                        "label_ja": book.verdicts[k].label.ja,
+                        "definition_en": book.verdicts[k].definition.en,
+                        "definition_ja": book.verdicts[k].definition.ja} for k in order])
     return Table(
         id="verdict-vocabulary",
         data=df,
@@ -265,7 +265,7 @@ def claim_block(v: ClaimVerdict, book: ClaimsFile, table: Table | None, lang: st
     c = v.claim
     headline = badge(v.headline, book, lang)
     n = Html('<span class="v" data-ref="{}">{}</span>').format(attr(f"claim:{c.id}"), len(v.tests))
-    verdict = book.verdicts[v.headline].label[lang]  # type: ignore[index]
+    verdict = book.verdicts[v.headline].label[lang]
     summary = (words(lang, "scorecard.tests_summary", claim=c.id, verdict=verdict, n=n) if v.tests
                else words(lang, "scorecard.tests_summary_none", claim=c.id, verdict=verdict))
     lines = [Html('<details class="claim" id="{}" markdown>').format(attr(slug(c.id))),
@@ -311,7 +311,7 @@ def timeline_chart(tl: pd.DataFrame, book: ClaimsFile) -> Chart | None:
     def fill(lang: str) -> dict[str, object]:
         return {"claims": df["claim_id"].nunique(), "months": df["date"].nunique(),
                 "first": month_label(df["date"].min(), lang), "last": fmt.date(df["date"].max(), lang),
-                "tally": w.listing(lang, "count", ({"verdict": book.verdicts[v].label[lang],  # type: ignore[index]
+                "tally": w.listing(lang, "count", ({"verdict": book.verdicts[v].label[lang],
                                                     "n": int(counts[v])}
                                                    for v in (*EMPIRICAL, *ATTRIBUTION) if v in counts))}
 
@@ -333,8 +333,8 @@ def register(values: Values, verdicts: list[ClaimVerdict], book: ClaimsFile) -> 
     f = "claims with this verdict in this edition (claims engine)"
     for kind in EMPIRICAL:
         values.metric(f"claims_{kind}", sum(v.empirical == kind for v in tested), "int", formula=f)
-    for kind in ATTRIBUTION:
-        values.metric(f"claims_{kind}", sum(v.attribution == kind for v in attributed), "int", formula=f)
+    for said in ATTRIBUTION:
+        values.metric(f"claims_{said}", sum(v.attribution == said for v in attributed), "int", formula=f)
     values.metric("claims_total", len(verdicts), "int", formula="claims checked")
     values.metric("claims_tested", len(tested), "int", formula="claims with tests on figures")
     values.metric("claims_attributed", len(attributed), "int", formula="claims with an attribution to check")
@@ -342,11 +342,11 @@ def register(values: Values, verdicts: list[ClaimVerdict], book: ClaimsFile) -> 
     values.metric("claims_not_scored", len(book.not_scored), "int", formula="claims with no verdict of their own")
     for v in verdicts:
         if v.claim.summary and v.empirical:
-            summary = v.claim.summary[v.empirical]  # type: ignore[index]
+            summary = v.claim.summary[v.empirical]
             values.labelled(f"summary_{slug(v.claim.id).replace('-', '_')}", v.empirical,
                             {"en": summary.en, "ja": summary.ja}, ref=f"claim:{v.claim.id}")
         values.labelled(f"verdict_{slug(v.claim.id).replace('-', '_')}", v.headline,
-                        {lang: book.verdicts[v.headline].label[lang] for lang in LANGS},  # type: ignore[index]
+                        {lang: book.verdicts[v.headline].label[lang] for lang in LANGS},
                         ref=f"claim:{v.claim.id}")
 
 
