@@ -45,8 +45,8 @@ class _Loader(yaml.SafeLoader):
                            "write the value out in full")
         return super().compose_node(parent, index)
 
-    def construct_scalar(self, node: Node) -> Any:
-        value = super().construct_scalar(node)  # type: ignore[arg-type]
+    def construct_scalar(self, node: ScalarNode | MappingNode) -> Any:
+        value = super().construct_scalar(node)
         if isinstance(value, str) and not value.isprintable():
             bad = next((ch for ch in value if _unprintable(ch)), None)
             if bad is not None:

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -77,8 +77,10 @@ def _plain(value: object) -> float | int | str | dt.date | None:
         return int(bool(value))
     if isinstance(value, int | np.integer):
         return int(value)
+    if not isinstance(value, SupportsFloat):
+        return None
     try:
-        f = float(value)  # type: ignore[arg-type]
+        f = float(value)
     except (TypeError, ValueError):
         return None
     return f if math.isfinite(f) else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import combinations
 
 import matplotlib.pyplot as plt
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -23,12 +24,12 @@ from .spec import Chart
 SLACK = 1.0
 
 
-def _boxes(texts: list[Text], renderer: object) -> list[tuple[str, Bbox]]:
+def _boxes(texts: list[Text], renderer: RendererBase) -> list[tuple[str, Bbox]]:
     out = []
     for t in texts:
         if t.get_visible() and t.get_text().strip():
             # The text's own box: an annotation's box would include its arrow.
-            out.append((t.get_text(), Text.get_window_extent(t, renderer)))  # type: ignore[arg-type]
+            out.append((t.get_text(), Text.get_window_extent(t, renderer)))
     return out
 
 
@@ -40,6 +41,7 @@ def collisions(fig: Figure) -> list[tuple[str, str]]:
     """Pairs of labels whose boxes overlap: within one axis's tick labels, and among the
     annotations, tick labels and legend entries of each plot."""
     fig.canvas.draw()
+    # The Agg canvas that draws it has a renderer; the base canvas class does not declare one.
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     found = []
     for ax in fig.axes:
