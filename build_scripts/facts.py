@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 from . import fact_rules
 from .errors import DataError
 from .paths import FACTS_DIR, ROOT
-from .yamlio import load_yaml
+from .yamlio import load_yaml, reuse_while_unchanged
 
 Scalar = int | float | str | bool | None
 Value = int | float | str | list[Any] | dict[str, Any]
@@ -208,6 +208,10 @@ def load_families(folder: Path = FACTS_DIR) -> dict[str, Family]:
     """The technique families declared in `folder/techniques_timeline.yaml`, in the file's order
     (the order pages list them in)."""
     path = folder / FAMILIES_FILE
+    return reuse_while_unchanged(path, "families", lambda: _read_families(path))
+
+
+def _read_families(path: Path) -> dict[str, Family]:
     rel = _rel(path)
     doc = load_yaml(path, rel, dates_as_text=True) if path.exists() else {}
     block = doc.get("families") if isinstance(doc, Mapping) else None

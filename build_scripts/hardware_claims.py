@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DataError
 from .paths import FACTS_DIR, ROOT
-from .yamlio import load_yaml
+from .yamlio import load_yaml, reuse_while_unchanged
 
 FILE = "hardware_claims.yaml"
 
@@ -45,6 +45,10 @@ def _rel(path: Path) -> str:
 def load_claim_words(folder: Path = FACTS_DIR) -> dict[str, ClaimWords]:
     """The shown facts of `folder/hardware_claims.yaml`, in table order, with their words."""
     path = folder / FILE
+    return reuse_while_unchanged(path, "claim words", lambda: _read_claim_words(path))
+
+
+def _read_claim_words(path: Path) -> dict[str, ClaimWords]:
     rel = _rel(path)
     doc = load_yaml(path, rel, dates_as_text=True)
     if not isinstance(doc, dict):

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -134,6 +135,30 @@ def load_yaml(path: Path, file: str | None = None, dates_as_text: bool = False) 
     except UnicodeDecodeError as err:
         raise DataError(name, f"byte {err.start}", "not valid UTF-8 text") from None
     return parse_yaml(text, name, dates_as_text)
+
+
+T = TypeVar("T")
+# What a reference loader read, per loader and file, with the file's (modification time, size).
+_READ: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+
+
+def reuse_while_unchanged(path: Path, loader: str, load: Callable[[], T]) -> T:
+    """`load()`, read again only when `path` changes (its modification time or size).
+
+    Pages look reference names up per row (a family per paper, a claim's words per fact), and
+    parsing the file for each look-up was most of a no-op rebuild's section time. A live preview
+    still sees an edit, which changes the file's stamp. Callers treat the result as read-only."""
+    try:
+        st = path.stat()
+    except OSError:
+        return load()  # the loader reports a missing file in its own words
+    stamp, key = (st.st_mtime_ns, st.st_size), (loader, str(path.resolve()))
+    seen = _READ.get(key)
+    if seen is not None and seen[0] == stamp:
+        return seen[1]
+    out = load()
+    _READ[key] = (stamp, out)
+    return out
 
 
 def unquoted_date(value: Any) -> dt.date:

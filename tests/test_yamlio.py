@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from build_scripts.errors import DataError
-from build_scripts.yamlio import iso_date, parse_yaml
+from build_scripts.yamlio import iso_date, load_yaml, parse_yaml, reuse_while_unchanged
 
 
 def _bomb(levels: int = 9) -> str:
@@ -70,3 +71,19 @@ def test_text_with_a_control_character_is_refused_with_its_line(text: str, shown
 
 def test_tabs_line_breaks_and_right_to_left_marks_are_text() -> None:
     assert parse_yaml('a: "x\\ty\\nz \u200f\u202e"\n', "x.yaml") == {"a": "x\ty\nz \u200f\u202e"}
+
+
+def test_a_reference_file_is_read_again_only_when_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "names.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    reads: list[int] = []
+
+    def load() -> dict:
+        reads.append(1)
+        return load_yaml(path)
+
+    first = reuse_while_unchanged(path, "names", load)
+    assert reuse_while_unchanged(path, "names", load) is first and len(reads) == 1
+    path.write_text("a: 22\n", encoding="utf-8")  # an edit, as in a live preview
+    assert reuse_while_unchanged(path, "names", load) == {"a": 22} and len(reads) == 2
+    assert reuse_while_unchanged(path, "other loader", load) == {"a": 22} and len(reads) == 3
