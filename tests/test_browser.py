@@ -131,6 +131,20 @@ def test_a_sticky_first_column_stays_in_view_while_the_table_scrolls(browser, si
     ctx.close()
 
 
+def test_a_sticky_table_that_scrolls_shows_a_shadow_at_its_right_edge(browser, site_url: str) -> None:
+    """The hint that more columns lie to the right: a shadow fixed to the box under a cover that
+    scrolls with the table, so it shows until the last column is in view."""
+    ctx, page, errors, _ = open_page(browser, f"{site_url}/ja/overreaction/", viewport={"width": 390, "height": 844})
+    style = page.locator("#table-reversal-table .md-typeset__scrollwrap").evaluate(
+        "b => { const s = getComputedStyle(b); return [s.backgroundImage, s.backgroundAttachment]; }")
+    table_bg = page.locator("#table-reversal-table table").evaluate("t => getComputedStyle(t).backgroundColor")
+    assert "linear-gradient" in style[0] and "radial-gradient" in style[0], style
+    assert style[1].replace(" ", "") == "local,scroll", style
+    assert table_bg == "rgba(0, 0, 0, 0)", "an opaque table would hide the shadow"
+    assert not errors, errors
+    ctx.close()
+
+
 @pytest.mark.parametrize(("path", "columns"), [("overreaction/", 11), ("ja/overreaction/", 11)])
 def test_a_summary_table_keeps_the_full_table_in_a_closed_block_with_its_csv(browser, site_url: str, path: str,
                                                                            columns: int) -> None:
