@@ -8,6 +8,7 @@ number built on one weak input is shown as weak.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 SNAPSHOT = "snapshot/original"
 MARK = "†"
+_FOCUSABLE = f' tabindex="0">{MARK}</abbr>'
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.S)
 
 
 def evidence_codes(facts_only: bool = False) -> list[str]:
@@ -117,8 +120,19 @@ def attribution(fact: Fact) -> Literal["verified", "reported"]:
 
 
 def marker_html(grade: str, lang: str) -> str:
-    """A quiet superscript mark with the grade as its hover text, or '' if the grade needs none."""
+    """A quiet superscript mark with the grade as its tooltip, or '' if the grade needs none.
+
+    The mark takes focus, as the glossary terms do, so the theme shows the grade on a tap or from
+    the keyboard as well as on hover."""
     if not marked(grade):
         return ""
     title = escape.attr(label(grade, lang))
-    return f'<sup class="grade"><abbr title="{title}">{MARK}</abbr></sup>'
+    return f'<sup class="grade"><abbr title="{title}"{_FOCUSABLE}</sup>'
+
+
+def unfocus_marks_in_links(html: str) -> str:
+    """A mark inside a link keeps its hover text but takes no focus of its own: HTML allows no
+    focus stop inside a link, and a tap there follows the link."""
+    if _FOCUSABLE not in html:
+        return html
+    return _LINK.sub(lambda m: m.group(0).replace(_FOCUSABLE, f">{MARK}</abbr>"), html)

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from build_scripts import publishing
+from build_scripts import grades, publishing
 from build_scripts.csp import with_policy
 from build_scripts.page_markup import ReportMarkupExtension
 from build_scripts.pages import PageError, load_context, render
@@ -110,7 +110,7 @@ def valid_toggles(html: str, where: str) -> str:
 
 
 def on_post_page(output, page, config):
-    output = with_policy(valid_toggles(output, page.file.src_uri))
+    output = with_policy(valid_toggles(grades.unfocus_marks_in_links(output), page.file.src_uri))
     _pages.append(output)
     return output
 

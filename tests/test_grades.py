@@ -34,6 +34,7 @@ def test_news_estimates_recollections_and_copies_get_a_marker(grade: str, marked
     assert (html != "") is marked
     if marked:
         assert f'title="{grades.label(grade, "en")}"' in html
+        assert 'tabindex="0"' in html  # a tap or the keyboard reaches it, not only a mouse
 
 
 def test_weak_spots_are_recollections_and_copies_only() -> None:
@@ -89,3 +90,12 @@ def test_source_corrections_are_in_the_facts(facts) -> None:
     # Microsoft's own plan, not an article about Alphabet.
     assert "Alphabet" not in facts["microsoft_capex_fy2025_plan"].source.title
     assert facts["microsoft_capex_fy2025_plan"].evidence == "company"
+
+
+def test_a_mark_inside_a_link_takes_no_focus_of_its_own() -> None:
+    mark = grades.marker_html("news/original", "en")
+    html = f'<p>a{mark} <a href="x">source{mark}</a> b{mark}</p>'
+    out = grades.unfocus_marks_in_links(html)
+    assert out.count('tabindex="0"') == 2
+    assert '<a href="x">source<sup class="grade"><abbr title="' in out
+    assert 'tabindex' not in out.split('<a href="x">')[1].split("</a>")[0]
