@@ -29,7 +29,7 @@ from ..claims.engine import ClaimVerdict
 from ..claims.schema import Verdict
 from ..claims.timeline import verdicts_on
 from ..errors import DataError
-from ..escape import Html, url, words
+from ..escape import Html, code, url, words
 from ..feed import GAP
 from ..paths import LANGS
 from ..tables import Column, Table, col_date
@@ -200,7 +200,7 @@ def corrections_products(inp: Inputs) -> tuple[list[Table], dict[str, dict[str, 
 
     def text_cell(v: int, lang: str) -> Html:
         row = frame.loc[v]
-        refs = [Html("`{}`").format(r) for r in row["refs"].split(";") if r]
+        refs = [code(r) for r in row["refs"].split(";") if r]
         # The refs in the language's brackets: " (…)" in English, "（…）" in Japanese.
         return Html("{}{}").format(row[lang], words(lang, "scorecard.aside", text=Html(" ").join(refs)) if refs else "")
 
