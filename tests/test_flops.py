@@ -51,7 +51,8 @@ def test_h800_has_h100_compute(m):
 
 
 def test_gap_decomposition_multiplies_out(m, facts):
-    assert m["gap_gpu_hours_x"] == pytest.approx(30.84 / 2.788)  # ~11.06
+    # On V3's pre-training hours, the basis of its token and parameter factors: ~11.58.
+    assert m["gap_gpu_hours_x"] == pytest.approx(30.84 / 2.664)
     assert m["gap_active_params_x"] == pytest.approx(405 / 37)
     assert m["gap_tokens_x"] == pytest.approx(15 / 14.8)
     product = m["gap_active_params_x"] * m["gap_tokens_x"] * m["gap_residual_x"]
@@ -59,6 +60,9 @@ def test_gap_decomposition_multiplies_out(m, facts):
     shares = gap_decomposition_table(facts).set_index("factor")["log_share_pct"]
     assert shares[["active_params", "tokens", "residual"]].sum() == pytest.approx(100)
     assert shares["active_params"] > 95  # MoE's small active set is nearly all of it
+    # What is left is the ratio of the runs' useful FLOP/s per GPU, as in the utilisation table.
+    assert m["gap_residual_x"] == pytest.approx(m["v3_achieved_flops_per_gpu"]
+                                                / m["llama31_405b_achieved_flops_per_gpu"])
 
 
 def test_maverick_vs_v3(m):

@@ -146,14 +146,17 @@ def _run_utilisation(led: Ledger, run: str, flops_name: str, hours_id: str, gpu:
 
 
 def _gap(led: Ledger) -> None:
-    """GPU-hour ratio = active-param ratio x token ratio x residual (precision, utilisation...)."""
+    """GPU-hour ratio = active-param ratio x token ratio x residual (precision, utilisation...).
+
+    V3's pre-training hours, as in the utilisation table: the token and parameter factors are the
+    pre-training run's, so the residual is the ratio of the two runs' useful FLOP/s per GPU."""
     hours = led.add(
         "gap_gpu_hours_x",
-        led.num("llama31_405b_gpu_hours") / led.num("v3_gpu_hours_total"),
+        led.num("llama31_405b_gpu_hours") / led.num("v3_gpu_hours_pretraining"),
         "x",
-        "Llama 3.1 405B GPU-hours / V3 total GPU-hours",
+        "Llama 3.1 405B GPU-hours / V3 pre-training GPU-hours",
         "llama31_405b_gpu_hours",
-        "v3_gpu_hours_total",
+        "v3_gpu_hours_pretraining",
     )
     params = led.add(
         "gap_active_params_x",

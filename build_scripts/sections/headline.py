@@ -230,7 +230,7 @@ def compute_products(inp: Inputs) -> tuple[Chart, Table, Table]:
         columns=(
             Column("factor", COLUMNS["factor"], lambda v, lang: GAP_FACTORS[v][lang]),
             Column("ratio_x", COLUMNS["ratio"], col_multiple(2), "right"),
-            Column("log_share_pct", COLUMNS["gap_share"], col_pct(0, False), "right"),
+            Column("log_share_pct", COLUMNS["gap_share"], col_pct(1, False), "right"),
         ),
         caption=CAPTION["gap"],
     )
