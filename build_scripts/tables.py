@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -97,12 +97,12 @@ class Table:
     id: str
     data: pd.DataFrame
     columns: tuple[Column, ...]
-    caption: dict[str, str]
+    caption: Mapping[str, str]
     sortable: bool = False
     wrap: bool = False  # let long text cells wrap (numbers tables keep one line per cell)
     phone: Phone | None = None  # None: as data/table_layouts.yaml says
     summary: tuple[int, ...] = ()  # phone="summary": the positions of the summary table's columns
-    summary_caption: dict[str, str] | None = None  # phone="summary": its own caption (else the table's)
+    summary_caption: Mapping[str, str] | None = None  # phone="summary": its own caption (else the table's)
     fold: bool = False  # a long detail table: in a closed block, with a one-line summary
 
     def summary_table(self) -> Table:

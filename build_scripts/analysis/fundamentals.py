@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import units
 from ..facts import Fact
-from .metric import visible, weakest
+from .metric import is_number, visible, weakest
 from .recovery import EVENT, NO_DATA, NOT_YET, OK, DateLike, closes_of, to_ts
 
 PREV_CLOSE_FACT = "nvda_close_2025-01-24"
@@ -47,7 +47,7 @@ def known_facts(facts: Mapping[str, Fact], as_of: DateLike) -> dict[str, Fact]:
 
 def number(value: object) -> float | None:
     """A fact value as a number, or None when it is text, a range or a mapping."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         return None
     return float(value)
 

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar
 
 import pandas as pd
 
@@ -25,6 +25,11 @@ MetricValue = float | int | str | dt.date
 # A ledger's figures are all numbers (`Metric[float]`), so arithmetic on them needs no checks; a
 # list that mixes them with dates and words is a `list[Metric[MetricValue]]`.
 V_co = TypeVar("V_co", bound=MetricValue, covariant=True)
+
+
+def is_number(value: object) -> TypeGuard[int | float]:
+    """An int or a float, not a bool (which Python counts as an int)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def number(fact: Fact) -> float:
             return float(v)
         except ValueError:
             pass
-    if isinstance(v, bool) or not isinstance(v, int | float):
+    if not is_number(v):
         raise DataError(FACTS_LOCATION, f"fact '{fact.id}'", "value must be a number")
     return float(v)
 
@@ -86,7 +91,7 @@ def weakest(grade_list: Iterable[str]) -> str:
 def in_unit(fact: Fact, unit: str, part: str | None = None) -> float:
     """A fact's number (or one part of it) converted to `unit` through the unit vocabulary."""
     raw = mapping(fact).get(part) if part is not None else fact.value
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
+    if not is_number(raw):
         raise DataError(FACTS_LOCATION, f"fact '{fact.id}'", f"value{'.' + part if part else ''} must be a number")
     try:
         return units.convert(float(raw), units.unit_of(fact.unit, part), unit)

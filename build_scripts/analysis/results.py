@@ -19,7 +19,7 @@ from ..market.tickers import Ticker
 from .compute import all_metrics
 from .market import MarketResults, analyse_market
 from .market_metrics import Collector, market_metrics
-from .metric import Metric, MetricValue
+from .metric import Metric, MetricValue, is_number
 from .technique_metrics import technique_metrics
 
 
@@ -43,7 +43,7 @@ class Results:
     def number(self, name: str) -> float:
         """A figure a page does arithmetic on; a date or a word under that name is a wiring fault."""
         v = self.metrics[name].value
-        if isinstance(v, bool) or not isinstance(v, int | float):
+        if not is_number(v):
             raise TypeError(f"metric '{name}' holds {type(v).__name__}, not a number")
         return float(v)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .. import grades
+from ..analysis.metric import is_number
 from ..analysis.results import Results
 from ..errors import DataError
 from ..facts import Fact
@@ -77,14 +78,14 @@ def figure(results: Results, name: str) -> Figure | None:
         f = results.facts.get(fid)
         if f is None or f.day > results.as_of:
             return None
-        if isinstance(f.value, bool) or not isinstance(f.value, int | float) or not isinstance(f.unit, str):
+        if not is_number(f.value) or not isinstance(f.unit, str):
             raise DataError("claims.yaml", f"figure '{name}'", "the fact's value is not a number",
                             hint="a test can only compare numbers")
         return Figure(name, float(f.value), name, f.unit, f.grade)
     m = results.get(name)
     if m is None:
         return None
-    if isinstance(m.value, bool) or not isinstance(m.value, int | float):
+    if not is_number(m.value):
         raise DataError("claims.yaml", f"figure '{name}'", "the computed figure is not a number",
                         hint="a test can only compare numbers")
     return Figure(name, float(m.value), f"metric:{name}", m.unit, m.grade)

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import escape, fmt, grades
 from ..analysis.results import Results
 from ..catalog import load_catalog, word
+from ..escape import Html
 from ..paths import LANGS
 from ..values import Kind, Values
 from . import Inputs
@@ -37,10 +38,9 @@ class Labels(Mapping[str, dict[str, str]]):
         picked = {k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()}
         return word(lang, f"{self.prefix}.{key}", **picked)
 
-    def markup(self, key: str, **values: object) -> dict[str, str]:
+    def markup(self, key: str, **values: object) -> dict[str, Html]:
         """Like `fill`, as page markup: words and values escaped, except a value that is markup
-        already (a traced value's span), which stays live. The values are `Html`; the type is the
-        one a table's caption takes."""
+        already (a traced value's span), which stays live."""
         return {lang: escape.words(lang, f"{self.prefix}.{key}",
                                    **{k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()})
                 for lang in LANGS}
@@ -115,14 +115,12 @@ def row_where(frame: pd.DataFrame, column: str, value: object) -> pd.Series:
 
 def row_of_min(frame: pd.DataFrame, column: str) -> pd.Series:
     """The first row with the lowest value of `column`, missing values skipped (as `idxmin` finds it)."""
-    col = frame[column]
-    return frame[col == col.min()].iloc[0]
+    return row_where(frame, column, frame[column].min())
 
 
 def row_of_max(frame: pd.DataFrame, column: str) -> pd.Series:
     """The first row with the highest value of `column`, missing values skipped (as `idxmax` finds it)."""
-    col = frame[column]
-    return frame[col == col.max()].iloc[0]
+    return row_where(frame, column, frame[column].max())
 
 
 def _missing(v: Any) -> bool:

@@ -97,10 +97,10 @@ CHECK_ROWS = Labels("efficiency.check")
 
 
 def check_table(inp: Inputs) -> Table:
-    rows = []
+    rows, res = [], results(inp)
     for key, name, fid in CHECKS:
         published = number(inp.facts[fid]) if fid else None
-        derived = results(inp).number(name)
+        derived = res.number(name)
         label = CHECK_ROWS[key]
         rows.append({"item_en": label["en"], "item_ja": label["ja"], "derived_b": derived,
                      "published_b": published,
