@@ -108,6 +108,13 @@ def text_at(frame: pd.DataFrame, row: Any, column: str) -> str:
     return str(frame.loc[row, column])
 
 
+def english_or_japanese(frame: pd.DataFrame, en: str, ja: str) -> Callable[[Any, str], str]:
+    """A cell for the `en` column that prints the same row's `ja` text on Japanese pages; the pairs
+    are read from the frame once, not per cell."""
+    names = {k: str(v) for k, v in zip(frame[en], frame[ja], strict=True)}
+    return lambda v, lang: v if lang == "en" else names[v]
+
+
 def row_where(frame: pd.DataFrame, column: str, value: object) -> pd.Series:
     """The row whose `column` holds `value` (a column that holds each value once, like an id)."""
     return frame[frame[column] == value].iloc[0]

@@ -37,6 +37,7 @@ from .common import (
     Names,
     col_big,
     col_grade,
+    english_or_japanese,
     fact_if,
     partial_date,
     results,
@@ -107,12 +108,11 @@ def check_table(inp: Inputs) -> Table:
                      "difference_pct": None if published is None else 100 * (derived / published - 1),
                      "metric": name, "fact_id": fid})
     df = pd.DataFrame(rows)
-    ja = dict(zip(df["item_en"], df["item_ja"], strict=True))
     return Table(
         id="param-check-table",
         data=df,
         columns=(
-            Column("item_en", COLUMNS["count"], lambda v, lang: v if lang == "en" else ja[v]),
+            Column("item_en", COLUMNS["count"], english_or_japanese(df, "item_en", "item_ja")),
             Column("derived_b", COLUMNS["from_config"], col_big(2, 1e9), "right"),
             Column("published_b", COLUMNS["published"], col_big(0, 1e9), "right"),
             Column("difference_pct", COLUMNS["difference"], col_pct(1, True), "right"),

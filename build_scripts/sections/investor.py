@@ -23,7 +23,7 @@ from ..charts.spec import Chart, ChartWords, per_lang
 from ..tables import Column, Table, col_date, col_pct
 from ..values import Values
 from . import Inputs, Products
-from .common import COMMON, Labels, row_of_min, row_where, text_at
+from .common import COMMON, Labels, english_or_japanese, row_of_min, row_where
 from .market_results import ensure_charts, market, put, status_word
 
 SHOCK, PRE, APRIL = "shock_2025-01-27", "pre_shock_2025-01-24", "april_2025_low"
@@ -247,8 +247,7 @@ def _dips(res: MarketResults, values: Values) -> tuple[list[Chart], list[Table]]
         id="dip-sensitivity-table",
         data=data,
         columns=(
-            Column("rule_en", COLUMNS["entry_rule"],
-                   lambda v, lang: v if lang == "en" else text_at(data.set_index("rule_en"), v, "rule_ja")),
+            Column("rule_en", COLUMNS["entry_rule"], english_or_japanese(data, "rule_en", "rule_ja")),
             Column("event_is_entry", COLUMNS.fill("event_is_entry", day={
                 lang: fmt.day_month(EVENT.date(), lang) for lang in ("en", "ja")}), top3),
             Column("episode_entry_date", COLUMNS["episode_entry"], col_date),

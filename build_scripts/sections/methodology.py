@@ -12,7 +12,7 @@ from ..market.snapshot import load_manifest
 from ..tables import Column, Table, col_date, col_number
 from ..values import Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_grade, partial_date, text_at
+from .common import GRADE_HEADER, Labels, col_grade, english_or_japanese, partial_date, text_at
 
 # Words in docs/catalog/<lang>/methodology.yaml.
 WORDS = Labels("methodology")
@@ -133,8 +133,7 @@ def build(inp: Inputs, values: Values) -> Products:
             data=series,
             columns=(
                 Column("ticker", COLUMNS["series"]),
-                Column("name", COLUMNS["name"],
-                       lambda v, lang: v if lang == "en" else text_at(series.set_index("name"), v, "name_ja")),
+                Column("name", COLUMNS["name"], english_or_japanese(series, "name", "name_ja")),
                 Column("currency", COLUMNS["unit"],
                        lambda v, lang: CURRENCY.text(v, lang) if v in CURRENCY else v),
                 Column("first_date", COLUMNS["first"], col_date),

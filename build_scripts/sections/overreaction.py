@@ -21,7 +21,7 @@ from ..escape import Html
 from ..tables import Cell, Column, Table, col_date, col_number, col_pct
 from ..values import Kind, Values
 from . import Inputs, Products
-from .common import GRADE_HEADER, Labels, col_big, col_grade, results, row_of_min, row_where, text_at
+from .common import GRADE_HEADER, Labels, col_big, col_grade, english_or_japanese, results, row_of_min, row_where
 from .demand import demand_products
 from .market_results import (
     GROUP_ORDER,
@@ -326,8 +326,7 @@ def _market_value(inp: Inputs, res: MarketResults, values: Values) -> tuple[list
         columns=(
             Column("kind", COLUMNS["figure"],
                    lambda v, lang: WORDS.text("mcap.reported_loss" if v == "reported" else "mcap.prior", lang)),
-            Column("label_en", COLUMNS["source"],
-                   lambda v, lang: v if lang == "en" else text_at(df.set_index("label_en"), v, "label_ja")),
+            Column("label_en", COLUMNS["source"], english_or_japanese(df, "label_en", "label_ja")),
             Column("busd", COLUMNS["busd"], col_big(0, 1e9), "right"),
             Column("implied_shares_bn", COLUMNS["implied_shares"], col_big(2, 1e9), "right"),
             Column("grade", GRADE_HEADER, col_grade),
@@ -396,8 +395,7 @@ def _recovery(inp: Inputs, res: MarketResults, _values: Values) -> tuple[list[Ch
         data=data,
         columns=(
             Column("ticker", COLUMNS["ticker"]),
-            Column("name", COLUMNS["company"],
-                   lambda v, lang: v if lang == "en" else text_at(data.set_index("name"), v, "name_ja")),
+            Column("name", COLUMNS["company"], english_or_japanese(data, "name", "name_ja")),
             Column("group", COLUMNS["group"], group_name),
             Column("day1_pct", COLUMNS["day0"], col_pct(1), "right"),
             Column("trough_pct", COLUMNS["worst_close"], col_pct(1), "right"),
